@@ -1,0 +1,3 @@
+from qidose.cli import main
+
+main()

@@ -1,0 +1,226 @@
+"""The command line: parse options, call the core, pick a renderer, map errors to exit codes.
+
+Exit codes: 0 success; 1 the data was wrong (a bad row, an unreadable file, --strict with
+warnings); 2 the call or the config was wrong; 130 interrupted.
+Only Click is imported at start-up; the core and Rich load when a command runs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from qidose import __version__
+from qidose.errors import InputError, QidoseError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class Failure(click.ClickException):
+    """A QidoseError on its way out: printed as `error: ...` with its own exit code."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+
+
+class QidoseGroup(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except QidoseError as e:
+            raise Failure(str(e), e.exit_code) from None
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            raise click.exceptions.Exit(130) from None
+
+
+def _turnover(ctx, param, value):
+    if value is None:
+        return None
+    from qidose.errors import UsageError
+    from qidose.organisation import parse_turnover
+    try:
+        return parse_turnover(value, "--turnover")
+    except UsageError as e:
+        raise click.BadParameter(str(e).removeprefix("--turnover: "), ctx=ctx, param=param) from None
+
+
+def _option(*names, envvar: str, **kwargs):
+    return click.option(*names, envvar=f"QIDOSE_{envvar}", show_envvar=True, **kwargs)
+
+
+def plan_options(f):
+    """The options every command that reads a staff list takes, defined once."""
+    options = [
+        click.argument("staff", type=click.Path(dir_okay=True, allow_dash=True)),
+        _option("--config", "config_path", envvar="CONFIG", type=click.Path(dir_okay=False),
+                help="Dosing policy YAML (default: the one shipped with qidose)."),
+        _option("--org", envvar="ORG", type=click.Path(dir_okay=False),
+                help="Organisation profile YAML: name, turnover, maturity, leadership_commitment, learning_hours, services."),
+        _option("--turnover", envvar="TURNOVER", callback=_turnover, metavar="RATE",
+                help="Yearly leaver rate, as 0.12 or 12%. Default: estimated from start dates, else the config's."),
+        _option("--maturity", envvar="MATURITY", metavar="WORD",
+                help="Quality-journey maturity, a word from the config (default: starting, developing, established, embedded)."),
+        _option("--leadership-commitment", envvar="LEADERSHIP_COMMITMENT", metavar="WORD",
+                help="Senior leaders' commitment: low, medium or high (words from the config)."),
+        _option("--learning-hours", envvar="LEARNING_HOURS", type=click.FloatRange(min=0), metavar="HOURS",
+                help="Training hours the organisation can release each year."),
+        _option("--services", envvar="SERVICES", type=click.IntRange(min=0), metavar="N",
+                help="Number of services, instead of counting the service column."),
+        _option("--encoding", envvar="ENCODING", default="utf-8-sig", show_default=True,
+                help="Text encoding of a CSV staff list (cp1252 for Excel's Windows CSV)."),
+        _option("--delimiter", envvar="DELIMITER", metavar="CHAR",
+                help="Column separator of a CSV staff list (default: comma; tab is detected)."),
+        _option("--skip-lines", envvar="SKIP_LINES", type=click.IntRange(min=0), metavar="N",
+                help="Rows above the header (default: the header row is found)."),
+        _option("--sheet", envvar="SHEET", help="Sheet of an .xlsx staff list (default: the first)."),
+        _option("--by", envvar="BY", metavar="COLUMN",
+                help="Also plan each value of this column separately (e.g. Directorate)."),
+        _option("--as-of", envvar="AS_OF", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+                help="Date that start dates are measured back from (default: today)."),
+        _option("--strict", envvar="STRICT", is_flag=True, help="Treat warnings about the staff list as errors (exit 1)."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def output_options(formats: tuple[str, ...]):
+    def decorate(f):
+        f = _option("-o", "--output", envvar="OUTPUT", type=click.Path(dir_okay=False),
+                    help="Write to this file (atomically) instead of stdout.")(f)
+        f = _option("--format", "fmt", envvar="FORMAT", type=click.Choice(("auto",) + formats), default="auto",
+                    show_default=True,
+                    help="auto: a table on a terminal, JSON when piped, or from the -o file's extension.")(f)
+        return f
+    return decorate
+
+
+@click.group(cls=QidoseGroup, context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="qidose", message="%(prog)s %(version)s")
+@click.option("-v", "--verbose", count=True, help="Say more on stderr (-vv shows a traceback for a bug).")
+@click.option("-q", "--quiet", is_flag=True, help="Print no warnings on stderr, only errors.")
+@click.pass_context
+def cli(ctx, verbose, quiet):
+    """qidose: how much quality-improvement training each level of an NHS organisation needs.
+
+    Reads a staff list (an ESR export, CSV or xlsx), puts each person in an organisational
+    level and applies the dosing policy in config/doses.yaml. Every figure can be traced with
+    `qidose explain`. Shell completion: eval "$(_QIDOSE_COMPLETE=bash_source qidose)".
+    """
+    from qidose.output import Log
+    ctx.obj = Log(-1 if quiet else verbose)
+
+
+def _request(staff, opts):
+    from qidose.pipeline import Request
+    from qidose.staff_file import ReadOptions
+    keys = ("turnover", "maturity", "leadership_commitment", "learning_hours", "services")
+    return Request(
+        staff=staff, config=opts["config_path"], org=opts["org"],
+        characteristics={k: opts[k] for k in keys if opts.get(k) is not None},
+        read=ReadOptions(encoding=opts["encoding"], delimiter=_delimiter(opts["delimiter"]),
+                         skip_lines=opts["skip_lines"], sheet=opts["sheet"]),
+        by=opts["by"], as_of=opts["as_of"].date() if opts["as_of"] else None,
+    )
+
+
+def _delimiter(text):
+    if text is None:
+        return None
+    text = {"\\t": "\t", "tab": "\t", "TAB": "\t"}.get(text, text)
+    if len(text) != 1:
+        raise click.BadParameter(f"{text!r} is not one character (use ';', ',', '|' or '\\t')", param_hint="--delimiter")
+    return text
+
+
+def _build(staff, opts, log):
+    from qidose.pipeline import build
+    planset = build(_request(staff, opts))
+    for note in planset.diagnostics.notes:
+        log.info(note)
+    lines = planset.diagnostics.lines()
+    for line in lines:
+        log.warn(line)
+    if opts["strict"] and lines:
+        raise InputError(f"{planset.source['file']}: {len(lines)} kind(s) of warning above and --strict: no output written")
+    return planset
+
+
+def _format(fmt, output, default="json"):
+    if fmt != "auto":
+        return fmt
+    if output:
+        from qidose.render import EXTENSIONS
+        return EXTENSIONS.get(os.path.splitext(output)[1].lower(), default)
+    return "table" if sys.stdout.isatty() else default
+
+
+def _emit(text: str, output: str | None, inputs: tuple[str, ...]) -> None:
+    if output:
+        from qidose.output import write_atomic
+        write_atomic(output, text, inputs)
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command(context_settings=CONTEXT)
+@plan_options
+@output_options(("table", "json", "csv", "markdown"))
+@click.pass_obj
+def plan(log, staff, fmt, output, **opts):
+    """Plan the QI training each level needs, from the staff list STAFF (CSV, xlsx, or - for stdin)."""
+    planset = _build(staff, opts, log)
+    from qidose.render import render
+    fmt = _format(fmt, output)
+    options = {"color": sys.stdout.isatty() and not os.environ.get("NO_COLOR") and not output} if fmt == "table" else {}
+    _emit(render(fmt, planset, **options), output, (staff, opts["config_path"] or "-", opts["org"] or "-"))
+
+
+@cli.command(context_settings=CONTEXT)
+@_option("--config", "config_path", envvar="CONFIG", type=click.Path(dir_okay=False),
+         help="Dosing policy YAML (default: the one shipped with qidose).")
+@output_options(("table", "json", "csv", "markdown"))
+def doses(config_path, fmt, output):
+    """Show the dosing matrix: which modules each level's dose has, with hours and delivery."""
+    from qidose import config as config_mod
+    from qidose.render import doses as doses_render
+    config = config_mod.load(config_path)
+    fmt = _format(fmt, output, default="csv")
+    color = fmt == "table" and sys.stdout.isatty() and not os.environ.get("NO_COLOR") and not output
+    _emit(doses_render.render(config, fmt, color=color), output, (config_path or "-",))
+
+
+@cli.command("check-config", context_settings=CONTEXT)
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.pass_obj
+def check_config(log, path):
+    """Check a dosing policy YAML (default: the shipped one); exit 0 if valid, 2 if not."""
+    from qidose import config as config_mod
+    config = config_mod.load(path)
+    unsourced = config_mod.unsourced_numbers(config)
+    for key in unsourced:
+        log.warn(f"{config.path} line {config.lines.get(key, '?')}: {key} has no source; "
+                 f"add one under `sources:` (or say 'assumption: why')")
+    click.echo(f"{config.path}: valid: {len(config.levels)} levels, {len(config.modules)} modules, "
+               f"{len(config.sources)} sourced values, {len(unsourced)} without a source")
+
+
+def main() -> None:
+    """The console script: like `cli()`, but quiet on a closed pipe and on Ctrl-C."""
+    try:
+        cli.main(prog_name="qidose")
+    except BrokenPipeError:
+        # `qidose plan ... | head -1`: stdout closed early. Not an error; say nothing.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)

@@ -1,0 +1,438 @@
+"""Load and check a dosing policy (config/doses.yaml) into frozen dataclasses.
+
+Every problem is reported with the file, the YAML line and the key path, and with a
+did-you-mean for unknown keys. All problems are collected before one ConfigError is raised,
+so a user fixes a hand-edited file in one pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qidose import yamlfile
+from qidose.errors import ConfigError
+
+LEVEL_IDS = ("board", "senior_leaders", "middle_managers", "all_staff", "quality_coaches", "internal_experts")
+ROLE_LEVELS = ("board", "senior_leaders", "middle_managers", "all_staff")
+CAPACITY_LEVELS = ("quality_coaches", "internal_experts")
+STAFF_FIELDS = ("employee_id", "staff_group", "job_role", "position_title", "band", "fte", "status",
+                "service", "start_date", "qi_role", "qi_training")
+BAND_CODES = ("1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9", "medical", "vsm")
+DELIVERIES = ("virtual", "face_to_face")
+LEVERS = {"role": "coverage", "capacity": "capacity"}
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str
+    label: str
+    hours: float
+    delivery: str
+    cohort_size: int | None
+    facilitators_per_cohort: int
+    recorded_as: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Capacity:
+    per_1000_staff: float
+    per_service: float
+    minimum: int
+
+
+@dataclass(frozen=True)
+class Level:
+    id: str
+    label: str
+    kind: str                      # "role" or "capacity"
+    rank: int                      # role levels: 1 is the highest
+    includes: tuple[str, ...]
+    own_modules: tuple[str, ...]
+    modules: tuple[str, ...]       # the whole dose, included levels' modules first
+    coverage: float | None         # role levels
+    capacity: Capacity | None      # capacity levels
+    qi_role: tuple[str, ...]       # capacity levels: QI role column values that flag a person
+
+
+@dataclass(frozen=True)
+class Effect:
+    characteristic: str
+    value: str
+    level: str
+    lever: str                     # "coverage" or "capacity"
+    factor: float
+    source: str
+    key: str                       # where it is in the config, e.g. characteristics.maturity.values.starting[0]
+
+
+@dataclass(frozen=True)
+class Characteristic:
+    name: str
+    default: Any
+    values: dict[str, tuple[Effect, ...]] | None   # None for numeric characteristics
+
+
+@dataclass(frozen=True)
+class Rule:
+    level: str
+    job_role: frozenset[str]
+    staff_group: frozenset[str]
+    band: frozenset[str]
+    position_title: tuple[re.Pattern, ...]
+
+
+@dataclass(frozen=True)
+class StaffListRules:
+    columns: dict[str, tuple[str, ...]]
+    in_post: frozenset[str]
+    band_words: dict[str, frozenset[str]]
+    training_separator: str
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str
+    hours_per_day: float
+    modules: dict[str, Module]
+    levels: dict[str, Level]
+    characteristics: dict[str, Characteristic]
+    staff_list: StaffListRules
+    membership: tuple[Rule, ...]   # by rank, highest first
+    sources: dict[str, str] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def source(self, key: str) -> str:
+        return self.sources.get(key, "no source given in the config")
+
+    def dose_hours(self, level_id: str) -> float:
+        return sum(self.modules[m].hours for m in self.levels[level_id].modules)
+
+
+def fold(text: str) -> str:
+    """The matching form of a header or value: lower case, letters and digits only."""
+    return re.sub(r"[^0-9a-z]+", "", text.lower())
+
+
+def default_path() -> Path:
+    """The policy shipped with qidose (inside the wheel, or config/ in a source tree)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "doses.yaml"
+    return packaged if packaged.exists() else here.parent / "config" / "doses.yaml"
+
+
+def load(path: Path | str | None = None) -> Config:
+    path = default_path() if path is None else Path(path)
+    data, lines = yamlfile.load(path)
+    return Checker(str(path), lines).config(data)
+
+
+# ---------------------------------------------------------------------------------------------
+
+class Checker:
+    """Walks the YAML data, collecting every problem with its line."""
+
+    def __init__(self, name: str, lines: dict[tuple, int]):
+        self.name = name
+        self.lines = lines
+        self.problems: list[tuple[int, str]] = []
+        self.sources: dict[str, str] = {}
+
+    # -- reporting ---------------------------------------------------------------------------
+    def fail(self, path: tuple, message: str) -> None:
+        line = 0
+        for cut in range(len(path), -1, -1):
+            if path[:cut] in self.lines:
+                line = self.lines[path[:cut]]
+                break
+        self.problems.append((line, f"{self.name} line {line}: {_dotted(path) or 'the file'}: {message}"))
+
+    def raise_problems(self) -> None:
+        if self.problems:
+            messages = [m for _, m in sorted(self.problems)]
+            raise ConfigError("\n".join(messages) + "\nFix the lines above; `qidose check-config FILE` checks again.")
+
+    # -- shapes ------------------------------------------------------------------------------
+    def mapping(self, value: Any, path: tuple, required: tuple = (), optional: tuple = ()) -> dict:
+        if not isinstance(value, dict):
+            self.fail(path, f"expected a mapping of keys, found {_describe(value)}")
+            return {}
+        allowed = set(required) | set(optional)
+        for key in value:
+            if key not in allowed:
+                hint = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+                did = f"; did you mean '{hint[0]}'?" if hint else f"; allowed: {', '.join(sorted(allowed))}"
+                self.fail(path + (key,), f"unknown key '{key}'{did}")
+        for key in required:
+            if key not in value:
+                self.fail(path, f"missing key '{key}'")
+        return value
+
+    def number(self, value: Any, path: tuple, low: float = 0, high: float | None = None,
+               integer: bool = False, low_open: bool = False) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(path, f"expected a number, found {_describe(value)}")
+            return 0
+        if integer and value != int(value):
+            self.fail(path, f"expected a whole number, found {value}")
+        if value < low or (low_open and value == low) or (high is not None and value > high):
+            bound = f"more than {low}" if low_open else f"at least {low}"
+            self.fail(path, f"{value} is out of range: expected {bound}" + (f" and at most {high}" if high is not None else ""))
+        return int(value) if integer else float(value)
+
+    def word(self, value: Any, path: tuple, choices: tuple | None = None) -> str:
+        if not isinstance(value, str) or not value.strip():
+            hint = " (YAML reads true/false as booleans: quote the word)" if isinstance(value, bool) else ""
+            self.fail(path, f"expected a word, found {_describe(value)}{hint}")
+            return ""
+        if choices is not None and value not in choices:
+            hint = difflib.get_close_matches(value, choices, n=1)
+            did = f"; did you mean '{hint[0]}'?" if hint else ""
+            self.fail(path, f"'{value}' is not one of {', '.join(choices)}{did}")
+        return value
+
+    def words(self, value: Any, path: tuple, choices: tuple | None = None) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            self.fail(path, f"expected a list, found {_describe(value)}")
+            return ()
+        return tuple(self.word(str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v,
+                               path + (i,), choices) for i, v in enumerate(value))
+
+    def take_sources(self, value: Any, path: tuple, keys: dict[str, str]) -> None:
+        """`sources:` maps a key of this block to its citation; keys maps names to config keys."""
+        sources = self.mapping(value, path, optional=tuple(keys))
+        for name, text in sources.items():
+            if name in keys:
+                self.sources[keys[name]] = self.word(text, path + (name,))
+
+    # -- the policy --------------------------------------------------------------------------
+    def config(self, data: Any) -> Config:
+        top = self.mapping(data, (), required=("schema", "modules", "levels", "characteristics", "staff_list", "membership"),
+                           optional=("hours_per_day", "sources"))
+        if top.get("schema") not in (None, 1):
+            self.fail(("schema",), f"schema {top.get('schema')!r} is not one this qidose reads (1)")
+        hours_per_day = self.number(top.get("hours_per_day", 7.5), ("hours_per_day",), low=0, low_open=True, high=24)
+        self.take_sources(top.get("sources", {}), ("sources",), {"hours_per_day": "hours_per_day"})
+        modules = self.modules(top.get("modules", {}))
+        levels = self.levels(top.get("levels", {}), modules)
+        characteristics = self.characteristics(top.get("characteristics", {}), levels)
+        staff_list = self.staff_list(top.get("staff_list", {}))
+        membership = self.membership(top.get("membership", {}), levels)
+        self.raise_problems()
+        return Config(self.name, hours_per_day, modules, levels, characteristics, staff_list, membership,
+                      self.sources, {_dotted(k): v for k, v in self.lines.items()})
+
+    def modules(self, value: Any) -> dict[str, Module]:
+        out = {}
+        for mid, spec in self.mapping(value, ("modules",), optional=tuple(value) if isinstance(value, dict) else ()).items():
+            path = ("modules", mid)
+            spec = self.mapping(spec, path, required=("hours", "delivery"),
+                                optional=("label", "cohort_size", "facilitators_per_cohort", "recorded_as", "sources"))
+            delivery = self.word(spec.get("delivery", "virtual"), path + ("delivery",), DELIVERIES)
+            face = delivery == "face_to_face"
+            for key in ("cohort_size", "facilitators_per_cohort"):
+                if face and key not in spec:
+                    self.fail(path, f"missing key '{key}' (face_to_face modules need it)")
+            cohort = self.number(spec.get("cohort_size", 1), path + ("cohort_size",), low=1, integer=True)
+            facilitators = self.number(spec.get("facilitators_per_cohort", 0), path + ("facilitators_per_cohort",), integer=True)
+            out[mid] = Module(
+                id=mid,
+                label=self.word(spec.get("label", mid), path + ("label",)),
+                hours=self.number(spec.get("hours", 0), path + ("hours",)),
+                delivery=delivery,
+                cohort_size=cohort if face else None,
+                facilitators_per_cohort=facilitators if face else 0,
+                recorded_as=self.words(spec.get("recorded_as", []), path + ("recorded_as",)),
+            )
+            keys = {k: f"modules.{mid}.{k}" for k in ("hours", "cohort_size", "facilitators_per_cohort")}
+            self.take_sources(spec.get("sources", {}), path + ("sources",), keys)
+        if not out:
+            self.fail(("modules",), "no modules defined")
+        return out
+
+    def levels(self, value: Any, modules: dict[str, Module]) -> dict[str, Level]:
+        specs = self.mapping(value, ("levels",), required=LEVEL_IDS)
+        raw = {}
+        for lid in LEVEL_IDS:
+            if lid not in specs:
+                continue
+            path = ("levels", lid)
+            kind = "role" if lid in ROLE_LEVELS else "capacity"
+            extra = ("rank", "coverage") if kind == "role" else ("capacity", "qi_role")
+            spec = self.mapping(specs[lid], path, required=("kind", "dose") + extra[:1 if kind == "capacity" else 2],
+                                optional=("label", "sources") + extra)
+            self.word(spec.get("kind", kind), path + ("kind",), (kind,))
+            dose = self.mapping(spec.get("dose", {}), path + ("dose",), optional=("includes", "modules"))
+            includes = self.words(dose.get("includes", []), path + ("dose", "includes"), LEVEL_IDS)
+            own = self.words(dose.get("modules", []), path + ("dose", "modules"), tuple(modules) or None)
+            coverage = capacity = None
+            source_keys = {}
+            if kind == "role":
+                coverage = self.number(spec.get("coverage", 1), path + ("coverage",), high=1)
+                source_keys["coverage"] = f"levels.{lid}.coverage"
+            else:
+                cap = self.mapping(spec.get("capacity", {}), path + ("capacity",), required=("per_1000_staff",),
+                                   optional=("per_service", "minimum"))
+                capacity = Capacity(
+                    per_1000_staff=self.number(cap.get("per_1000_staff", 0), path + ("capacity", "per_1000_staff"), high=1000),
+                    per_service=self.number(cap.get("per_service", 0), path + ("capacity", "per_service")),
+                    minimum=self.number(cap.get("minimum", 0), path + ("capacity", "minimum"), integer=True),
+                )
+                for k in ("per_1000_staff", "per_service", "minimum"):
+                    source_keys[k] = f"levels.{lid}.capacity.{k}"
+            self.take_sources(spec.get("sources", {}), path + ("sources",), source_keys)
+            raw[lid] = dict(
+                id=lid, label=self.word(spec.get("label", lid), path + ("label",)), kind=kind,
+                rank=self.number(spec.get("rank", 0), path + ("rank",), low=1, integer=True) if kind == "role" else 0,
+                includes=includes, own_modules=own, coverage=coverage, capacity=capacity,
+                qi_role=self.words(spec.get("qi_role", []), path + ("qi_role",)),
+            )
+        ranks = sorted(r["rank"] for r in raw.values() if r["kind"] == "role")
+        if len(set(ranks)) != len(ranks):
+            self.fail(("levels",), f"role levels need different ranks, found {ranks}")
+        out = {}
+        for lid, r in raw.items():
+            out[lid] = Level(modules=self._resolve(lid, raw, ()), **r)
+        return out
+
+    def _resolve(self, lid: str, raw: dict, seen: tuple) -> tuple[str, ...]:
+        if lid in seen:
+            self.fail(("levels", seen[0], "dose", "includes"), f"includes form a cycle: {' -> '.join(seen + (lid,))}")
+            return ()
+        if lid not in raw:
+            return ()
+        out: list[str] = []
+        for inc in raw[lid]["includes"]:
+            out += [m for m in self._resolve(inc, raw, seen + (lid,)) if m not in out]
+        out += [m for m in raw[lid]["own_modules"] if m not in out]
+        return tuple(out)
+
+    def characteristics(self, value: Any, levels: dict[str, Level]) -> dict[str, Characteristic]:
+        names = ("turnover", "learning_hours", "maturity", "leadership_commitment")
+        specs = self.mapping(value, ("characteristics",), required=names)
+        out = {}
+        for name in names:
+            if name not in specs:
+                continue
+            path = ("characteristics", name)
+            worded = name in ("maturity", "leadership_commitment")
+            spec = self.mapping(specs[name], path, required=("default",) + (("values",) if worded else ()),
+                                optional=("sources",))
+            self.take_sources(spec.get("sources", {}), path + ("sources",), {"default": f"characteristics.{name}.default"})
+            default = spec.get("default")
+            if not worded:
+                if default is not None:
+                    high = 1 if name == "turnover" else None
+                    default = self.number(default, path + ("default",), high=high)
+                out[name] = Characteristic(name, default, None)
+                continue
+            values = {}
+            for word, effects in self.mapping(spec.get("values", {}), path + ("values",),
+                                              optional=tuple(spec.get("values", {}) or ())).items():
+                values[str(word)] = self.effects(name, str(word), effects, path + ("values", word), levels)
+            if not values:
+                self.fail(path + ("values",), "no values defined")
+            self.word(default, path + ("default",), tuple(values))
+            out[name] = Characteristic(name, default, values)
+        return out
+
+    def effects(self, name: str, word: str, value: Any, path: tuple, levels: dict[str, Level]) -> tuple[Effect, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.fail(path, f"expected a list of effects (or []), found {_describe(value)}")
+            return ()
+        out = []
+        for i, spec in enumerate(value):
+            p = path + (i,)
+            spec = self.mapping(spec, p, required=("level", "multiply", "by"), optional=("source",))
+            level = self.word(spec.get("level", ""), p + ("level",), LEVEL_IDS)
+            lever = self.word(spec.get("multiply", ""), p + ("multiply",), ("coverage", "capacity"))
+            if level in levels and lever and LEVERS[levels[level].kind] != lever:
+                self.fail(p + ("multiply",), f"{level} is a {levels[level].kind} level: it has "
+                          f"'{LEVERS[levels[level].kind]}', not '{lever}'")
+            key = f"{_dotted(path)}[{i}]"
+            source = self.word(spec.get("source", "no source given"), p + ("source",))
+            self.sources[key] = source
+            out.append(Effect(name, word, level, lever, self.number(spec.get("by", 1), p + ("by",), high=10), source, key))
+        return tuple(out)
+
+    def staff_list(self, value: Any) -> StaffListRules:
+        path = ("staff_list",)
+        spec = self.mapping(value, path, required=("columns",), optional=("in_post", "band_words", "training_separator"))
+        cols = self.mapping(spec.get("columns", {}), path + ("columns",), required=("employee_id",), optional=STAFF_FIELDS)
+        columns = {f: self.words(cols[f], path + ("columns", f)) for f in STAFF_FIELDS if f in cols}
+        words = self.mapping(spec.get("band_words", {}), path + ("band_words",), optional=BAND_CODES)
+        band_words = {code: frozenset(fold(w) for w in self.words(ws, path + ("band_words", code)))
+                      for code, ws in words.items()}
+        in_post = self.words(spec.get("in_post", []), path + ("in_post",))
+        separator = self.word(spec.get("training_separator", ";"), path + ("training_separator",))
+        return StaffListRules(columns, frozenset(fold(s) for s in in_post), band_words, separator)
+
+    def membership(self, value: Any, levels: dict[str, Level]) -> tuple[Rule, ...]:
+        ruled = tuple(lid for lid in ROLE_LEVELS if lid != "all_staff")
+        specs = self.mapping(value, ("membership",), optional=ruled)
+        rules = []
+        for lid, spec in specs.items():
+            path = ("membership", lid)
+            spec = self.mapping(spec, path, optional=("job_role", "staff_group", "band", "position_title"))
+            patterns = []
+            for i, text in enumerate(self.words(spec.get("position_title", []), path + ("position_title",))):
+                try:
+                    patterns.append(re.compile(text, re.IGNORECASE))
+                except re.error as e:
+                    self.fail(path + ("position_title", i), f"not a valid regular expression: {e}")
+            rules.append(Rule(
+                level=lid,
+                job_role=frozenset(fold(w) for w in self.words(spec.get("job_role", []), path + ("job_role",))),
+                staff_group=frozenset(fold(w) for w in self.words(spec.get("staff_group", []), path + ("staff_group",))),
+                band=frozenset(self.words(spec.get("band", []), path + ("band",), BAND_CODES)),
+                position_title=tuple(patterns),
+            ))
+        rank = {lid: lvl.rank for lid, lvl in levels.items()}
+        return tuple(sorted(rules, key=lambda r: rank.get(r.level, 99)))
+
+
+def _dotted(path: tuple) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return f"{type(value).__name__} {value!r}"
+
+
+def numbered_keys(config: Config) -> list[str]:
+    """The config keys that hold a number the plan uses (each should have a source)."""
+    keys = ["hours_per_day"]
+    for mid, module in config.modules.items():
+        keys.append(f"modules.{mid}.hours")
+        if module.delivery == "face_to_face":
+            keys += [f"modules.{mid}.cohort_size", f"modules.{mid}.facilitators_per_cohort"]
+    for lid, level in config.levels.items():
+        if level.kind == "role":
+            keys.append(f"levels.{lid}.coverage")
+        else:
+            keys += [f"levels.{lid}.capacity.{k}" for k in ("per_1000_staff", "per_service", "minimum")]
+    for name, char in config.characteristics.items():
+        if char.default is not None:
+            keys.append(f"characteristics.{name}.default")
+        for effects in (char.values or {}).values():
+            keys += [e.key for e in effects]
+    return keys
+
+
+def unsourced_numbers(config: Config) -> list[str]:
+    return [k for k in numbered_keys(config) if not config.sources.get(k, "").strip()
+            or config.sources[k] == "no source given"]

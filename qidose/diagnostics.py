@@ -1,0 +1,52 @@
+"""Warnings about the input, counted: one line per kind of problem, never one per row.
+
+A message names the file, what was wrong, how many rows, the first few row numbers
+and what qidose did about it. It never quotes a name: row numbers identify rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+_EXAMPLES = 5
+
+
+@dataclass
+class Warning_:
+    what: str              # "FTE is not a number"
+    action: str            # "counted as 0 FTE"
+    unit: str = "row"      # what is counted: rows, or people
+    rows: list[int] = field(default_factory=list)
+    count: int = 0
+
+
+@dataclass
+class Diagnostics:
+    source: str
+    warnings: dict[str, Warning_] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def warn(self, kind: str, row: int | None, what: str, action: str, unit: str = "row") -> None:
+        w = self.warnings.get(kind)
+        if w is None:
+            w = self.warnings[kind] = Warning_(what, action, unit)
+        w.count += 1
+        if row is not None and len(w.rows) < _EXAMPLES:
+            w.rows.append(row)
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+
+    def lines(self) -> list[str]:
+        out = []
+        for w in self.warnings.values():
+            unit = w.unit if w.count == 1 else {"person": "people"}.get(w.unit, w.unit + "s")
+            where = ""
+            if w.rows:
+                more = ", ..." if w.count > len(w.rows) else ""
+                where = f" (row {', '.join(map(str, w.rows))}{more})"
+            out.append(f"{self.source}: {w.count:,} {unit}: {w.what}{where}; {w.action}")
+        return out
+
+    def __bool__(self) -> bool:
+        return bool(self.warnings)

@@ -1,0 +1,50 @@
+"""Where results go: stdout, or a file written atomically; diagnostics to stderr."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from qidose.errors import UsageError
+
+
+def write_atomic(path: str, data: str | bytes, inputs: tuple[str, ...] = ()) -> None:
+    """Write to a temporary file beside `path`, then rename over it: all or nothing."""
+    target = Path(path)
+    for source in inputs:
+        if source != "-" and target.exists() and Path(source).exists() and target.samefile(source):
+            raise UsageError(f"-o {path}: that is an input file; qidose will not write over its own input")
+    if target.is_dir():
+        raise UsageError(f"-o {path}: is a directory; give a file name")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"-o {path}: the folder {folder} does not exist")
+    mode = "wb" if isinstance(data, bytes) else "w"
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as f:
+            f.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Log:
+    """Diagnostics on stderr: -q hides warnings, -v adds detail. Errors always show."""
+
+    def __init__(self, verbosity: int = 0):
+        self.verbosity = verbosity
+
+    def warn(self, text: str) -> None:
+        if self.verbosity >= 0:
+            print(f"warning: {text}", file=sys.stderr)
+
+    def info(self, text: str) -> None:
+        if self.verbosity >= 1:
+            print(text, file=sys.stderr)
+
+    def error(self, text: str) -> None:
+        print(f"error: {text}", file=sys.stderr)

@@ -1,0 +1,38 @@
+"""The figures shown in tables, their headings and how to print them: shared by the text renderers."""
+
+from __future__ import annotations
+
+COLUMNS = (  # (figure, heading)
+    ("headcount", "People"),
+    ("dose_hours", "Dose hours"),
+    ("target_people", "Target"),
+    ("already_trained", "Trained"),
+    ("gap", "Gap"),
+    ("training_hours", "Training hours"),
+    ("cohorts", "Cohorts"),
+    ("facilitator_hours", "Facilitator hours"),
+    ("annual_upkeep_people", "Upkeep people/yr"),
+    ("annual_upkeep_hours", "Upkeep hours/yr"),
+)
+
+
+def fmt(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.1f}".removesuffix(".0")
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def organisation_lines(plan) -> list[tuple[str, str]]:
+    """(label, 'value (origin)') for the organisation's characteristics."""
+    return [(name.replace("_", " ").capitalize(), fig.working) for name, fig in plan.organisation.items()]
+
+
+def total_row(plan) -> list[str]:
+    return [fmt(plan.totals[name].value) if name in plan.totals and name != "dose_hours" else ""
+            for name, _ in COLUMNS]
+
+
+def title(plan, by) -> str:
+    return f"{by}: {plan.group}" if plan.group is not None else "Whole organisation"

@@ -1,0 +1,105 @@
+"""Read a YAML file safely, remembering the line of every key.
+
+PyYAML's ``safe_load`` forgets where a value came from, keeps the last of two
+duplicate keys without a word and reads ``no``/``on``/``yes``/``off`` as booleans.
+Here the file is composed into nodes with the safe loader and turned into plain
+Python by hand, so that:
+
+- every mapping key and sequence item has its line (``lines[path]``, 1-based);
+- a duplicate key is an error;
+- only ``true``/``false`` are booleans; ``no``, ``on``, ``yes``, ``off`` stay words.
+
+Nothing in the file can run code: only the safe loader's scalar types are built.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qidose.errors import ConfigError
+
+Path_ = tuple  # a key path such as ("levels", "board", "coverage")
+
+_YAML_11_WORDS = {"yes", "no", "on", "off", "y", "n"}
+
+
+def load(path: Path | str, text: str | None = None) -> tuple[Any, dict[Path_, int]]:
+    """Return (data, lines) for a YAML file; raise ConfigError on any problem."""
+    name = str(path)
+    if text is None:
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise ConfigError(f"{name}: no such file") from None
+        except IsADirectoryError:
+            raise ConfigError(f"{name}: is a directory, not a YAML file") from None
+        except UnicodeDecodeError as e:
+            raise ConfigError(f"{name}: not UTF-8 text (byte {e.start}); save it as UTF-8") from None
+        except OSError as e:
+            raise ConfigError(f"{name}: cannot read ({e.strerror})") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"{name}{where}: YAML syntax error: {e.problem or e.context}") from None
+    except yaml.YAMLError as e:  # pragma: no cover - PyYAML raises marked errors for text
+        raise ConfigError(f"{name}: YAML error: {e}") from None
+    lines: dict[Path_, int] = {}
+    if node is None:
+        return None, lines
+    builder = _Builder(name, lines)
+    return builder.build(node, ()), lines
+
+
+class _Builder:
+    def __init__(self, name: str, lines: dict[Path_, int]):
+        self.name = name
+        self.lines = lines
+        self.constructor = yaml.SafeLoader("")  # builds scalars with the safe rules only
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":
+                self._fail(node, f"the tag {node.tag} is not allowed; write a plain mapping")
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                self._fail(node, f"the tag {node.tag} is not allowed; write a plain list")
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict:
+        out: dict = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._fail(key_node, "a key must be a plain word")
+            key = self._scalar(key_node)
+            if key == "<<":
+                self._fail(key_node, "merge keys (<<) are not supported; write the values out")
+            if not isinstance(key, (str, int, float)):
+                key = str(key_node.value)
+            if key in out:
+                first = self.lines.get(path + (key,))
+                self._fail(key_node, f"duplicate key '{key}' (first at line {first}); keep one")
+            self.lines[path + (key,)] = key_node.start_mark.line + 1
+            out[key] = self.build(value_node, path + (key,))
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag == "tag:yaml.org,2002:bool" and node.value.lower() in _YAML_11_WORDS:
+            return node.value  # YAML 1.2: yes/no/on/off are words
+        if node.tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"):
+            return node.value
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.YAMLError:
+            self._fail(node, f"cannot read the value {node.value!r} (tag {node.tag}); write a plain value")
+
+    def _fail(self, node: yaml.Node, message: str):
+        mark = node.start_mark
+        raise ConfigError(f"{self.name} line {mark.line + 1}, column {mark.column + 1}: {message}")
