@@ -182,7 +182,8 @@ def _totals(levels: tuple[LevelPlan, ...], organisation: Organisation) -> dict[s
                               " + ".join(num(lp["headcount"]) for lp in role) + f" = {num(staff)}")
     for name in _SUMMED:
         total = sum(lp[name] for lp in levels)
-        out[name] = Figure(total, f"sum of the levels' {name}",
+        out[name] = Figure(total, f"sum of the levels' {name} (a coach or expert is also in a role level: "
+                           f"their capacity dose is counted on top)",
                            " + ".join(num(lp[name]) for lp in levels) + f" = {num(total)}")
     budget = organisation.learning_hours.value
     need, upkeep = out["training_hours"].value, out["annual_upkeep_hours"].value

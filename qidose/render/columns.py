@@ -26,7 +26,9 @@ def fmt(value) -> str:
 
 def organisation_lines(plan) -> list[tuple[str, str]]:
     """(label, 'value (origin)') for the organisation's characteristics."""
-    return [(name.replace("_", " ").capitalize(), fig.working) for name, fig in plan.organisation.items()]
+    labels = {"fte": "FTE", "staff_in_post": "Staff in post"}
+    return [(labels.get(name, name.replace("_", " ").capitalize()), fig.working)
+            for name, fig in plan.organisation.items() if not (name == "name" and fig.value is None)]
 
 
 def total_row(plan) -> list[str]:

@@ -50,7 +50,7 @@ def render(config, fmt: str, color: bool = False) -> str:
     from rich.table import Table
     table = Table(title="Dosing matrix", caption=LEGEND, header_style="bold")
     for i, h in enumerate(header):
-        table.add_column(h, justify="left" if i in (0, 2) else "center" if i >= 5 else "right")
+        table.add_column(h, justify="left" if i in (0, 2) else "center" if i >= 5 else "right", no_wrap=i == 0)
     for i, row in enumerate(text):
         table.add_row(*row, end_section=i == len(text) - 3)
     out = io.StringIO()

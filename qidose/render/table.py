@@ -24,7 +24,7 @@ def _plan(console: Console, plan, by) -> None:
     for label, text in organisation_lines(plan):
         console.print(f"  {label}: {text}")
     table = Table(show_footer=False, header_style="bold")
-    table.add_column("Level")
+    table.add_column("Level", no_wrap=True)
     for _, heading in COLUMNS:
         table.add_column(heading, justify="right")
     for lp in plan.levels:

@@ -1,0 +1,132 @@
+"""Every command through Click's runner: exit codes, stdout and stderr apart."""
+
+import csv
+import json
+
+import click
+import pytest
+
+from clirun import DATA, EXAMPLE, run
+from qidose import __version__
+from qidose.cli import cli
+
+AS_OF = "2026-10-01"
+
+
+@pytest.fixture(scope="module")
+def example_json():
+    result = run("plan", EXAMPLE, "--format", "json", "--as-of", AS_OF)
+    assert result.code == 0, result.stderr
+    return result.json()
+
+
+def in_post_people(path):
+    """Distinct employee numbers on in-post rows, counted without qidose."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = csv.DictReader(f)
+        return len({r["Employee Number"] for r in rows
+                    if r["Assignment Status"] in ("Active Assignment", "Internal Secondment", "Acting Up")})
+
+
+def test_version():
+    result = run("--version")
+    assert result.code == 0 and result.stdout.strip() == f"qidose {__version__}"
+
+
+def test_every_command_and_option_has_help():
+    for name, command in cli.commands.items():
+        assert command.help, name
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help, f"{name} {param.opts}"
+        assert run(name, "-h").code == 0
+
+
+def test_example_plan_has_six_levels_with_targets_and_hours(example_json):
+    levels = example_json["levels"]
+    assert [lp["level"] for lp in levels] == ["board", "senior_leaders", "middle_managers", "all_staff",
+                                              "quality_coaches", "internal_experts"]
+    for lp in levels:
+        assert lp["target_people"] > 0 and lp["dose_hours"] > 0, lp["level"]
+        assert lp["training_hours"] > 0, lp["level"]
+
+
+def test_role_headcounts_add_up_to_people_in_post(example_json):
+    role = [lp for lp in example_json["levels"] if lp["kind"] == "role"]
+    people = in_post_people(EXAMPLE)
+    assert sum(lp["headcount"] for lp in role) == people == example_json["totals"]["headcount"]
+
+
+def test_turnover_option_doubles_upkeep(example_json):
+    a = run("plan", EXAMPLE, "--format", "json", "--turnover", "6%").json()
+    b = run("plan", EXAMPLE, "--format", "json", "--turnover", "0.12").json()
+    for la, lb in zip(a["levels"], b["levels"]):
+        assert abs(lb["annual_upkeep_people"] - 2 * la["annual_upkeep_people"]) <= 1
+    assert a["organisation"]["basis"]["turnover"]["working"].endswith("(--turnover)")
+
+
+def test_maturity_starting_changes_what_the_config_says_and_the_basis_shows_it(example_json):
+    starting = run("plan", EXAMPLE, "--format", "json", "--as-of", AS_OF, "--maturity", "starting").json()
+    coaches = {lp["level"]: lp for lp in starting["levels"]}["quality_coaches"]
+    before = {lp["level"]: lp for lp in example_json["levels"]}["quality_coaches"]
+    assert coaches["target_people"] < before["target_people"]
+    keys = [k["key"] for k in coaches["basis"]["target_people"]["keys"]]
+    assert "characteristics.maturity.values.starting[0]" in keys
+
+
+def test_environment_variables_set_options():
+    result = run("plan", EXAMPLE, "--format", "json", env={"QIDOSE_TURNOVER": "20%"})
+    assert result.json()["organisation"]["turnover"] == 0.2
+
+
+def test_bad_turnover_is_a_usage_error():
+    result = run("plan", EXAMPLE, "--turnover", "1.7")
+    assert result.code == 2 and "--turnover" in result.stderr and result.stdout == ""
+
+
+def test_output_file_is_written_and_format_follows_extension(tmp_path):
+    out = tmp_path / "plan.csv"
+    result = run("plan", EXAMPLE, "-o", out)
+    assert result.code == 0 and result.stdout == ""
+    rows = list(csv.DictReader(out.open()))
+    assert rows[0]["level"] == "board" and rows[-1]["level"] == "total"
+
+
+def test_formats_agree_on_the_figures(tmp_path, example_json):
+    md = run("plan", EXAMPLE, "--format", "markdown", "--as-of", AS_OF).stdout
+    table = run("plan", EXAMPLE, "--format", "table", "--as-of", AS_OF).stdout
+    for lp in example_json["levels"]:
+        hours = f"{lp['training_hours']:,.1f}".removesuffix(".0")
+        assert f"| {lp['label']} |" in md and hours in md
+        assert lp["label"] in table and hours in table
+
+
+def test_doses_matrix_lists_every_level_and_module():
+    result = run("doses", "--format", "json")
+    data = result.json()
+    assert [lvl["level"] for lvl in data["levels"]][:1] == ["board"]
+    assert {m["module"] for m in data["modules"]} >= {"improvement_coaching", "improvement_advisor"}
+    assert "Dose hours" in run("doses", "--format", "table").stdout
+
+
+def test_check_config_valid_and_invalid(tmp_path):
+    assert run("check-config").code == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema: 1\nmodules: {}\n")
+    result = run("check-config", bad)
+    assert result.code == 2 and "bad.yaml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_no_name_in_any_output(tmp_path):
+    with open(EXAMPLE, encoding="utf-8-sig", newline="") as f:
+        surnames = {row["Full Name"].split(",")[0] for row in csv.DictReader(f)}
+    for fmt in ("json", "csv", "markdown", "table"):
+        result = run("plan", EXAMPLE, "--format", fmt, "--by", "Directorate")
+        words = set(result.stdout.replace('"', " ").replace(",", " ").split()) | set(result.stderr.split())
+        assert not (surnames & words), fmt
+
+
+def test_stdin_is_read():
+    data = (DATA / "staff_small.csv").read_bytes()
+    result = run("plan", "-", "--format", "json", input=data)
+    assert result.code == 0 and result.json()["source"]["file"] == "stdin"

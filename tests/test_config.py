@@ -1,0 +1,97 @@
+"""The shipped policy and the loader's handling of hand-edited YAML."""
+
+import re
+
+import pytest
+
+from qidose import config as config_mod
+from qidose.config import CAPACITY_LEVELS, LEVEL_IDS, ROLE_LEVELS
+from qidose.errors import ConfigError
+
+
+@pytest.fixture(scope="module")
+def config():
+    return config_mod.load()
+
+
+def test_shipped_policy_has_the_six_levels(config):
+    assert tuple(config.levels) == LEVEL_IDS
+    assert {lid for lid, lvl in config.levels.items() if lvl.kind == "role"} == set(ROLE_LEVELS)
+    assert {lid for lid, lvl in config.levels.items() if lvl.kind == "capacity"} == set(CAPACITY_LEVELS)
+
+
+def test_middle_managers_get_the_senior_dose_plus_their_own(config):
+    senior = config.levels["senior_leaders"].modules
+    middle = config.levels["middle_managers"].modules
+    assert middle[: len(senior)] == senior
+    assert set(config.levels["middle_managers"].own_modules) <= set(middle) - set(senior)
+    assert config.dose_hours("middle_managers") > config.dose_hours("senior_leaders")
+
+
+def test_every_number_has_a_source_or_says_assumption(config):
+    assert config_mod.unsourced_numbers(config) == []
+    for key in config_mod.numbered_keys(config):
+        text = config.sources[key]
+        assert text.startswith("assumption") or re.search(r"\b(evidence|staff-lists) \d", text), (key, text)
+
+
+def test_sources_are_tied_to_their_yaml_lines(config):
+    line = config.lines["modules.improvement_coaching.hours"]
+    text = config_mod.default_path().read_text().splitlines()[line - 1]
+    assert text.strip().startswith("hours:")
+
+
+def _load(tmp_path, text):
+    path = tmp_path / "doses.yaml"
+    path.write_text(text)
+    return config_mod.load(path)
+
+
+def _shipped_with(old, new):
+    text = config_mod.default_path().read_text()
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+def test_out_of_range_coverage_names_key_and_line(tmp_path):
+    text = _shipped_with("    coverage: 1.0\n", "    coverage: 1.5\n")
+    with pytest.raises(ConfigError) as e:
+        _load(tmp_path, text)
+    line = text.splitlines().index("    coverage: 1.5") + 1
+    assert f"line {line}: levels.board.coverage: 1.5 is out of range" in str(e.value)
+
+
+def test_unknown_key_suggests_the_close_one(tmp_path):
+    text = _shipped_with("    cohort_size: 16\n", "    cohort_sise: 16\n")
+    with pytest.raises(ConfigError, match="unknown key 'cohort_sise'; did you mean 'cohort_size'"):
+        _load(tmp_path, text)
+
+
+def test_duplicate_key_is_rejected(tmp_path):
+    text = _shipped_with("    hours: 52.5\n", "    hours: 52.5\n    hours: 50\n")
+    with pytest.raises(ConfigError, match="duplicate key 'hours'"):
+        _load(tmp_path, text)
+
+
+def test_include_cycle_is_reported(tmp_path):
+    text = _shipped_with("dose: {includes: [all_staff], modules: [board_development]}",
+                         "dose: {includes: [middle_managers], modules: [board_development]}")
+    text = text.replace("dose: {includes: [senior_leaders], modules: [sponsoring_and_leading_improvement]}",
+                        "dose: {includes: [board], modules: [sponsoring_and_leading_improvement]}")
+    with pytest.raises(ConfigError, match="cycle"):
+        _load(tmp_path, text)
+
+
+def test_yes_no_stay_words_so_a_misplaced_one_is_caught(tmp_path):
+    text = _shipped_with("    delivery: virtual\n", "    delivery: no\n")
+    with pytest.raises(ConfigError, match="'no' is not one of virtual, face_to_face"):
+        _load(tmp_path, text)
+
+
+def test_all_problems_reported_at_once(tmp_path):
+    text = _shipped_with("    cohort_size: 16\n", "    cohort_size: 0\n")
+    text = text.replace("    hours: 90\n", "    hours: -90\n")
+    with pytest.raises(ConfigError) as e:
+        _load(tmp_path, text)
+    assert "cohort_size: 0 is out of range" in str(e.value)
+    assert "improvement_advisor.hours: -90" in str(e.value)

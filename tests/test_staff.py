@@ -1,0 +1,120 @@
+"""The staff-list reader on the shapes ESR exports come in."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+
+from qidose import config as config_mod
+from qidose.classify import band_code
+from qidose.staff import read
+
+AS_OF = dt.date(2026, 10, 1)
+HEADER = ["Employee Number", "Assignment Number", "Full Name", "Directorate", "Staff Group", "Job Role",
+          "Position Title", "Grade", "Assignment Status", "FTE", "Start Date", "QI Role", "QI Training"]
+PEOPLE = [  # one row per person, clean
+    ["10000001", "10000001", "Zzyzx, Mrs. Quilla", "Corporate", "Administrative and Clerical", "Chair", "Chair", "Very Senior Manager", "Active Assignment", "0.20", "01/04/2019", "", "Introduction to QI; Board QI Development"],
+    ["10000002", "10000002", "Zzyzx, Mr. A", "Corporate", "Administrative and Clerical", "Chief Executive", "Chief Executive", "Very Senior Manager", "Active Assignment", "1.00", "01/04/2018", "", ""],
+    ["10000003", "10000003", "Zzyzx, Ms. B", "Surgery", "Administrative and Clerical", "Senior Manager", "Head of Surgery", "Band 8C", "Active Assignment", "1.00", "12/03/2015", "", ""],
+    ["10000004", "10000004", "Zzyzx, Dr. C", "Medicine", "Nursing and Midwifery Registered", "Ward Manager", "Ward Manager", "Band 7", "Active Assignment", "1.00", "05/06/2012", "Quality Coach", ""],
+    ["10000005", "10000005", "Zzyzx, Mr. D", "Medicine", "Nursing and Midwifery Registered", "Staff Nurse", "Staff Nurse Band 5", "Band 5", "Active Assignment", "0.80", "01/02/2026", "", "Introduction to QI"],
+    ["10000006", "10000006", "Zzyzx, Mr. E", "Medicine", "Additional Clinical Services", "Healthcare Assistant", "Healthcare Assistant", "Band 3", "Active Assignment", "0.60", "01/09/2020", "", ""],
+    ["10000007", "10000007", "Zzyzx, Ms. F", "Surgery", "Allied Health Professionals", "Physiotherapist", "Physiotherapist", "Band 6", "Active Assignment", "1.00", "14/11/2025", "", ""],
+    ["10000008", "10000008", "Zzyzx, Dr. G", "Surgery", "Medical and Dental", "Consultant", "Consultant Surgeon", "Medical", "Active Assignment", "1.00", "01/08/2009", "", ""],
+    ["10000009", "10000009", "Zzyzx, Mr. H", "Estates", "Estates and Ancillary", "Porter", "Porter", "Apprentice/Band 1", "Active Assignment", "1.00", "01/01/2024", "", ""],
+    ["10000010", "10000010", "Zzyzx, Ms. I", "Corporate", "Administrative and Clerical", "Manager", "Finance Manager", "Band 8A", "Active Assignment", "1.00", "01/01/2017", "Improvement Advisor", "Improvement Advisor Programme"],
+]
+
+
+def write(tmp_path, name, rows, header=HEADER, encoding="utf-8", newline="\n", before=()):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=newline)
+    for line in before:
+        writer.writerow(line)
+    writer.writerow(header)
+    writer.writerows(rows)
+    path = tmp_path / name
+    path.write_bytes(out.getvalue().encode(encoding))
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def config():
+    return config_mod.load()
+
+
+def figures(staff_list):
+    c = staff_list.whole
+    return (dict(c.headcount), {k: round(v, 6) for k, v in c.fte.items()}, dict(c.already_trained),
+            len(c.services), c.joiners, c.dated)
+
+
+@pytest.mark.parametrize("raw, code", [
+    ("Band 5", "5"), ("Band 8A", "8a"), ("Band 8a", "8a"), ("8a", "8a"), ("band 8c ", "8c"),
+    ("NHS|XR05|Review Body Band 5", "5"), ("Apprentice/Band 1", "1"), ("AfC Band 6", "6"),
+    ("Medical", "medical"), ("Very Senior Manager", "vsm"), ("Band 9", "9"), ("Nonsense grade", None), ("", None),
+])
+def test_band_codes(config, raw, code):
+    assert band_code(raw, config.staff_list.band_words) == code
+
+
+def test_clean_list_levels(config, tmp_path):
+    result = read(write(tmp_path, "clean.csv", PEOPLE), config, as_of=AS_OF)
+    h = result.whole.headcount
+    assert (h["board"], h["senior_leaders"], h["middle_managers"], h["all_staff"]) == (2, 1, 2, 5)
+    assert h["quality_coaches"] == 1 and h["internal_experts"] == 1
+    assert result.whole.already_trained["board"] == 1      # the Chair's record covers the board dose
+    assert result.whole.joiners == 2                         # started within 12 months of AS_OF
+
+
+def test_messy_export_gives_the_same_census_as_its_clean_equivalent(config, tmp_path):
+    clean = read(write(tmp_path, "clean.csv", PEOPLE), config, as_of=AS_OF)
+    header = ["Unique Nhs Identifier", "Asg Number", "Full Name", "Directorate", "STAFF_GROUP", "Role",
+              "PositionTitle", "AfC Band", "Status", "Contracted Wte", "Start Date", "QI Role", "QI Training"]
+    rows = [list(r) for r in PEOPLE]
+    rows[2][7] = "8c"
+    rows[4][7] = "NHS|XR05|Review Body Band 5"
+    rows[4][10] = "2026-02-01"
+    rows[5][10] = "20200901"
+    rows[6][10] = str((dt.date(2025, 11, 14) - dt.date(1899, 12, 30)).days)   # an Excel serial date
+    split = list(rows[4])                     # the staff nurse's FTE split over two assignments
+    rows[4][9], split[9], split[1] = "0.50", "0.30", "10000005-2"
+    leaver = list(rows[3]); leaver[0], leaver[8] = "10000099", "Terminator"
+    mat = list(rows[7]); mat[0], mat[8] = "10000098", "Maternity Leave"
+    acting = list(rows[5]); acting[1], acting[6], acting[7], acting[9] = "10000006-2", "Ward Manager (acting)", "Band 7", "0"
+    acting[8] = "Acting Up"
+    messy = rows + [split, acting, leaver, mat, list(rows[0]), ["Total", "", "", "", "", "", "", "", "", "10.4"], []]
+    path = write(tmp_path, "messy.csv", messy, header=header, encoding="utf-8-sig", newline="\r\n",
+                 before=[["Staff in post report"], ["Run date: 01/10/2026"], []])
+    result = read(path, config, as_of=AS_OF)
+    expected_headcount = dict(clean.whole.headcount)
+    expected_headcount["all_staff"] -= 1          # the HCA's acting-up row makes them a middle manager
+    expected_headcount["middle_managers"] += 1
+    assert dict(result.whole.headcount) == expected_headcount
+    assert round(sum(result.whole.fte.values()), 6) == round(sum(clean.whole.fte.values()), 6)
+    assert figures(result)[2:] == figures(clean)[2:]
+    kinds = set(result.diagnostics.warnings)
+    assert {"duplicate", "total"} <= kinds
+
+
+def test_variant_headers_alone_change_nothing(config, tmp_path):
+    clean = read(write(tmp_path, "clean.csv", PEOPLE), config, as_of=AS_OF)
+    header = ["Employee Number", "Assignment Number", "Full Name", "Directorate", "StaffGroup", "Job Role",
+              "Position Title", "Banding", "Assignment Status", "FTE", "Start Date", "QI Role", "QI Training"]
+    variant = read(write(tmp_path, "variant.csv", PEOPLE, header=header, encoding="cp1252"), config,
+                   as_of=AS_OF)
+    assert figures(variant) == figures(clean)
+
+
+def test_people_not_rows_are_counted(config, tmp_path):
+    rows = [list(r) for r in PEOPLE] + [list(PEOPLE[6][:1]) + ["10000007-2"] + PEOPLE[6][2:9] + ["0.40"] + PEOPLE[6][10:]]
+    result = read(write(tmp_path, "multi.csv", rows), config, as_of=AS_OF)
+    assert result.whole.people == len(PEOPLE)
+    assert result.rows_read == len(PEOPLE) + 1
+    assert result.whole.fte["all_staff"] == pytest.approx(0.8 + 0.6 + 1.0 + 0.4 + 1.0 + 1.0)
+
+
+def test_names_are_never_read(config, tmp_path):
+    result = read(write(tmp_path, "clean.csv", PEOPLE), config, as_of=AS_OF)
+    assert "Full Name" not in result.columns.values()
