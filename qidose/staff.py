@@ -52,10 +52,17 @@ class StaffList:
     rows_in_post: int
     as_of: dt.date
     diagnostics: Diagnostics
+    unmatched_records: int = 0         # training records for nobody in post
 
 
 def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: str | None = None,
-         as_of: dt.date | None = None) -> StaffList:
+         as_of: dt.date | None = None, trained: dict[str, frozenset[str]] | None = None) -> StaffList:
+    """Read a staff list into a census.
+
+    `trained` maps employee numbers to modules done according to a separate training-records
+    file; they are added to what the list's own QI training column says. Records whose
+    employee number is not a person in post are counted in `StaffList.unmatched_records`.
+    """
     as_of = as_of or dt.date.today()
     name, rows = open_rows(path, options)
     diagnostics = Diagnostics(name)
@@ -74,9 +81,11 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
     if not reader.people:
         raise InputError(f"{name}: none of the {reader.rows_read:,} rows is a member of staff in post "
                          f"(statuses kept: staff_list.in_post in the config); check the status column")
+    unmatched = reader.add_training(trained) if trained else 0
     whole, groups = reader.census()
     columns = {f: header[i] for f, i in index.items()}
-    return StaffList(name, whole, groups, columns, reader.rows_read, reader.rows_in_post, as_of, diagnostics)
+    return StaffList(name, whole, groups, columns, reader.rows_read, reader.rows_in_post, as_of, diagnostics,
+                     unmatched)
 
 
 # -- the header ----------------------------------------------------------------------------------
@@ -277,6 +286,17 @@ class _Reader:
                                       "ignored (add it under recorded_as of a module)")
             value = self._qi[key] = (role, trained)
         return value
+
+    def add_training(self, trained: dict[str, frozenset[str]]) -> int:
+        """Add modules from training records to people in post; return how many records matched nobody."""
+        unmatched = 0
+        for eid, modules in trained.items():
+            person = self.people.get(eid)
+            if person is None:
+                unmatched += 1
+            else:
+                person[4] = person[4] | modules
+        return unmatched
 
     def census(self) -> tuple[Census, dict[str, Census]]:
         whole, groups = Census(), {}
