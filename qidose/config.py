@@ -19,7 +19,7 @@ from qidose.errors import ConfigError
 LEVEL_IDS = ("board", "senior_leaders", "middle_managers", "all_staff", "quality_coaches", "internal_experts")
 ROLE_LEVELS = ("board", "senior_leaders", "middle_managers", "all_staff")
 CAPACITY_LEVELS = ("quality_coaches", "internal_experts")
-STAFF_FIELDS = ("employee_id", "staff_group", "job_role", "position_title", "band", "fte", "status",
+STAFF_FIELDS = ("employee_id", "assignment", "staff_group", "job_role", "position_title", "band", "fte", "status",
                 "service", "start_date", "qi_role", "qi_training")
 BAND_CODES = ("1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9", "medical", "vsm")
 DELIVERIES = ("virtual", "face_to_face")
@@ -93,6 +93,46 @@ class StaffListRules:
     training_separator: str
 
 
+MAX_YEARS = 50                     # the longest trajectory qidose works out (--years, start_year)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A level's place in the trajectory sequence; each value with its config key."""
+    start_year: int
+    pace: float | None             # share of the level's headcount a year on top of new starters; None: no cap
+    start_key: str
+    pace_key: str | None
+
+
+@dataclass(frozen=True)
+class TrajectoryRules:
+    priority: tuple[str, ...]
+    steps: dict[str, Step]
+    maturity: dict[str, dict[str, dict[str, tuple]]]   # maturity word -> level -> {name: (value, config key)}
+    maturity_priority: dict[str, tuple[str, ...]]      # maturity word -> another priority order
+    facilitator_hours_per_expert: float | None         # None: facilitation is not a limit
+    delivered_externally: tuple[str, ...]
+
+    def sequence(self, maturity: str | None) -> tuple[tuple[str, ...], str, dict[str, Step]]:
+        """(priority, its config key, level -> step) as this maturity word makes them."""
+        steps = dict(self.steps)
+        for lid, changes in self.maturity.get(maturity, {}).items():
+            base = steps[lid]
+            start = changes.get("start_year", (base.start_year, base.start_key))
+            pace = changes.get("pace", (base.pace, base.pace_key))
+            steps[lid] = Step(start[0], pace[0], start[1], pace[1])
+        if maturity in self.maturity_priority:
+            return self.maturity_priority[maturity], f"trajectory.maturity.{maturity}.priority", steps
+        return self.priority, "trajectory.priority", steps
+
+
+@dataclass(frozen=True)
+class Costs:
+    currency: str
+    hourly_cost: dict[str, float]  # level -> backfill cost of an hour of training (an estimate)
+
+
 @dataclass(frozen=True)
 class Config:
     path: str
@@ -104,6 +144,9 @@ class Config:
     membership: tuple[Rule, ...]   # by rank, highest first
     sources: dict[str, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
+    trajectory: TrajectoryRules | None = None        # the `trajectory:` block (plan --years, compare)
+    costs: Costs | None = None                       # the `costs:` block (backfill estimates)
+    records_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)   # `training_records.columns`
 
     def source(self, key: str) -> str:
         return self.sources.get(key, "no source given in the config")
@@ -211,7 +254,7 @@ class Checker:
     # -- the policy --------------------------------------------------------------------------
     def config(self, data: Any) -> Config:
         top = self.mapping(data, (), required=("schema", "modules", "levels", "characteristics", "staff_list", "membership"),
-                           optional=("hours_per_day", "sources"))
+                           optional=("hours_per_day", "sources", "trajectory", "costs", "training_records"))
         if top.get("schema") not in (None, 1):
             self.fail(("schema",), f"schema {top.get('schema')!r} is not one this qidose reads (1)")
         hours_per_day = self.number(top.get("hours_per_day", 7.5), ("hours_per_day",), low=0, low_open=True, high=24)
@@ -221,9 +264,13 @@ class Checker:
         characteristics = self.characteristics(top.get("characteristics", {}), levels)
         staff_list = self.staff_list(top.get("staff_list", {}))
         membership = self.membership(top.get("membership", {}), levels)
+        trajectory = self.trajectory(top["trajectory"], characteristics) if "trajectory" in top else None
+        costs = self.costs(top["costs"]) if "costs" in top else None
+        records_columns = self.records_columns(top.get("training_records", {}), staff_list)
         self.raise_problems()
         return Config(self.name, hours_per_day, modules, levels, characteristics, staff_list, membership,
-                      self.sources, {_dotted(k): v for k, v in self.lines.items()})
+                      self.sources, {_dotted(k): v for k, v in self.lines.items()},
+                      trajectory=trajectory, costs=costs, records_columns=records_columns)
 
     def modules(self, value: Any) -> dict[str, Module]:
         out = {}
@@ -395,6 +442,78 @@ class Checker:
         rank = {lid: lvl.rank for lid, lvl in levels.items()}
         return tuple(sorted(rules, key=lambda r: rank.get(r.level, 99)))
 
+    # -- the plan over the years, costs, training records (all optional blocks) -----------------
+    def trajectory(self, value: Any, characteristics: dict[str, Characteristic]) -> TrajectoryRules:
+        path = ("trajectory",)
+        spec = self.mapping(value, path, required=("priority", "levels"),
+                            optional=("maturity", "facilitator_hours_per_expert", "delivered_externally", "sources"))
+        priority = self.priority(spec.get("priority", []), path + ("priority",))
+        given = self.mapping(spec.get("levels", {}), path + ("levels",), required=LEVEL_IDS)
+        steps = {}
+        for lid in LEVEL_IDS:
+            changes = self.step(given[lid], path + ("levels", lid), required=("start_year",)) if lid in given else {}
+            start = changes.get("start_year", (1, _dotted(path + ("levels", lid, "start_year"))))
+            pace = changes.get("pace", (None, None))
+            steps[lid] = Step(start[0], pace[0], start[1], pace[1])
+        char = characteristics.get("maturity")
+        words = tuple(char.values) if char is not None and char.values else ()
+        overrides, priorities = {}, {}
+        for word, block in self.mapping(spec.get("maturity", {}), path + ("maturity",), optional=words).items():
+            p = path + ("maturity", word)
+            block = self.mapping(block if block is not None else {}, p, optional=LEVEL_IDS + ("priority",))
+            if "priority" in block:
+                priorities[str(word)] = self.priority(block["priority"], p + ("priority",))
+            overrides[str(word)] = {lid: self.step(block[lid], p + (lid,)) for lid in LEVEL_IDS if lid in block}
+        hours = spec.get("facilitator_hours_per_expert")
+        if hours is not None:
+            hours = self.number(hours, path + ("facilitator_hours_per_expert",), high=8760)
+        external = self.words(spec.get("delivered_externally", []), path + ("delivered_externally",), LEVEL_IDS)
+        self.take_sources(spec.get("sources", {}), path + ("sources",),
+                          {k: f"trajectory.{k}" for k in ("priority", "facilitator_hours_per_expert", "delivered_externally")})
+        return TrajectoryRules(priority, steps, overrides, priorities, hours, external)
+
+    def priority(self, value: Any, path: tuple) -> tuple[str, ...]:
+        order = self.words(value, path, LEVEL_IDS)
+        missing = [lid for lid in LEVEL_IDS if lid not in order]
+        twice = sorted({lid for lid in order if order.count(lid) > 1})
+        if isinstance(value, list) and (missing or twice):
+            self.fail(path, "list every level once" + (f"; missing: {', '.join(missing)}" if missing else "")
+                      + (f"; twice: {', '.join(twice)}" if twice else ""))
+        return order
+
+    def step(self, value: Any, path: tuple, required: tuple = ()) -> dict[str, tuple]:
+        """A level's start_year and pace, each as (value, config key); only the keys given."""
+        spec = self.mapping(value if value is not None else {}, path, required=required,
+                            optional=("start_year", "pace", "sources"))
+        out = {}
+        if "start_year" in spec:
+            out["start_year"] = (self.number(spec["start_year"], path + ("start_year",), low=1, high=MAX_YEARS,
+                                             integer=True), _dotted(path + ("start_year",)))
+        if "pace" in spec:
+            pace = spec["pace"]
+            out["pace"] = (None if pace is None else self.number(pace, path + ("pace",), low=0, low_open=True, high=1),
+                           _dotted(path + ("pace",)))
+        self.take_sources(spec.get("sources", {}), path + ("sources",),
+                          {k: _dotted(path + (k,)) for k in ("start_year", "pace")})
+        return out
+
+    def costs(self, value: Any) -> Costs:
+        path = ("costs",)
+        spec = self.mapping(value, path, required=("hourly_cost",), optional=("currency", "sources"))
+        given = self.mapping(spec.get("hourly_cost", {}), path + ("hourly_cost",), required=LEVEL_IDS)
+        hourly = {lid: self.number(given[lid], path + ("hourly_cost", lid), high=10000) for lid in LEVEL_IDS if lid in given}
+        self.take_sources(spec.get("sources", {}), path + ("sources",), {lid: f"costs.hourly_cost.{lid}" for lid in LEVEL_IDS})
+        return Costs(self.word(spec.get("currency", "GBP"), path + ("currency",)), hourly)
+
+    def records_columns(self, value: Any, staff_list: StaffListRules) -> dict[str, tuple[str, ...]]:
+        """Header names of a training-records file; by default the staff list's employee number and QI training."""
+        path = ("training_records",)
+        spec = self.mapping(value, path, optional=("columns",))
+        cols = self.mapping(spec.get("columns", {}), path + ("columns",), optional=("employee_id", "course"))
+        out = {"employee_id": staff_list.columns.get("employee_id", ()), "course": staff_list.columns.get("qi_training", ())}
+        out.update({f: self.words(cols[f], path + ("columns", f)) for f in ("employee_id", "course") if f in cols})
+        return out
+
 
 def _dotted(path: tuple) -> str:
     out = ""
@@ -430,6 +549,16 @@ def numbered_keys(config: Config) -> list[str]:
             keys.append(f"characteristics.{name}.default")
         for effects in (char.values or {}).values():
             keys += [e.key for e in effects]
+    if config.trajectory is not None:
+        rules = config.trajectory
+        for step in rules.steps.values():
+            keys += [step.start_key] + ([step.pace_key] if step.pace is not None else [])
+        for levels in rules.maturity.values():
+            keys += [key for changes in levels.values() for value, key in changes.values() if value is not None]
+        if rules.facilitator_hours_per_expert is not None:
+            keys.append("trajectory.facilitator_hours_per_expert")
+    if config.costs is not None:
+        keys += [f"costs.hourly_cost.{lid}" for lid in config.costs.hourly_cost]
     return keys
 
 

@@ -26,11 +26,11 @@ class Diagnostics:
     warnings: dict[str, Warning_] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
-    def warn(self, kind: str, row: int | None, what: str, action: str, unit: str = "row") -> None:
+    def warn(self, kind: str, row: int | None, what: str, action: str, unit: str = "row", count: int = 1) -> None:
         w = self.warnings.get(kind)
         if w is None:
             w = self.warnings[kind] = Warning_(what, action, unit)
-        w.count += 1
+        w.count += count
         if row is not None and len(w.rows) < _EXAMPLES:
             w.rows.append(row)
 

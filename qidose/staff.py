@@ -1,29 +1,46 @@
 """Staff list -> people -> a census: how many people are in each level, and what they have done.
 
-One row is an assignment, not a person: rows are merged by employee number (FTE summed,
-the highest level of any in-post row wins, the earliest start date kept). Only the columns
-the plan aggregates are read; names and every other column are never looked at.
-The rules run once per distinct value or combination of values, never once per row.
+One row is an assignment, not a person: rows are merged by employee number (FTE summed, the
+highest level of any in-post row wins, the earliest start date counts, QI roles and training
+are pooled, the first row's service and --by group are kept). Only the columns the plan
+aggregates are read; names and every other column are never looked at.
+
+Memory stays flat whatever the size: a row is reduced to two numbers (its employee number,
+and a packed "combination, FTE, start" code) kept in compact arrays, plus one bit per employee
+number seen. The membership rules run once per distinct combination of the values they read.
+Only people with several rows are merged one by one, after the read.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import difflib
 import re
+import sys
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import itemgetter
 
 from qidose.classify import Classifier, band_code
 from qidose.config import CAPACITY_LEVELS, ROLE_LEVELS, Config, fold
 from qidose.diagnostics import Diagnostics
 from qidose.errors import InputError, UsageError
-from qidose.staff_file import ReadOptions, open_rows
+from qidose.staff_file import ReadOptions, RowSource, open_rows
 
 _HEADER_SEARCH = 30          # rows looked at for the header
 _MAX_FTE = 2.0               # more than this on one assignment is taken as a typing error
+_FTE_UNIT = 10000            # FTE is kept in ten-thousandths
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b", re.IGNORECASE)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_ODD_IDS = 0xFFFFFFFF        # employee numbers that are not small whole numbers count down from here
+_NOT_IN_POST = -1
+_COMBINATION = (1 << 22) - 1   # bits 18-39 of a row's code
+# Start-date categories of a row, against the 12 months to as_of.
+_UNDATED, _EARLIER, _RECENT, _LATER = 0, 1, 2, 3
+_CATEGORICAL = ("status", "staff_group", "job_role", "position_title", "band", "qi_role", "qi_training", "service")
 
 
 @dataclass
@@ -64,67 +81,66 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
     employee number is not a person in post are counted in `StaffList.unmatched_records`.
     """
     as_of = as_of or dt.date.today()
-    name, rows = open_rows(path, options)
-    diagnostics = Diagnostics(name)
-    header_row, header, rows = _find_header(name, rows, config, options, by)
-    index = _map_columns(name, header, config, diagnostics)
-    by_index = None
-    if by is not None:
-        by_index = _find_column(header, by)
-        if by_index is None:
-            raise UsageError(_missing(name, by, header, f"--by {by!r}"))
-    reader = _Reader(config, index, by_index, diagnostics, as_of)
-    for number, cells in rows:
-        reader.row(number, cells)
+    source = open_rows(path, options)
+    diagnostics = Diagnostics(source.name)
+    try:
+        header_row, header = _find_header(source, config, options, by)
+        index = _map_columns(source.name, header, config, diagnostics)
+        by_index = None
+        if by is not None:
+            by_index = _find_column(header, by)
+            if by_index is None:
+                raise UsageError(_missing(source.name, by, header, f"the --by column {by!r}"))
+        reader = _Reader(config, index, by_index, diagnostics, as_of, source)
+        reader.read()
+    except (UnicodeDecodeError, csv.Error) as e:
+        raise source.explain(e) from None
     if reader.rows_read == 0:
-        raise InputError(f"{name}: no staff rows under the header (row {header_row}); is this the whole export?")
-    if not reader.people:
-        raise InputError(f"{name}: none of the {reader.rows_read:,} rows is a member of staff in post "
+        raise InputError(f"{source.name}: no staff rows under the header (row {header_row}); is this the whole export?")
+    if reader.rows_in_post == 0:
+        raise InputError(f"{source.name}: none of the {reader.rows_read:,} rows is a member of staff in post "
                          f"(statuses kept: staff_list.in_post in the config); check the status column")
-    unmatched = reader.add_training(trained) if trained else 0
-    whole, groups = reader.census()
+    whole, groups, unmatched = reader.census(trained or {})
     columns = {f: header[i] for f, i in index.items()}
-    return StaffList(name, whole, groups, columns, reader.rows_read, reader.rows_in_post, as_of, diagnostics,
-                     unmatched)
+    return StaffList(source.name, whole, groups, columns, reader.rows_read, reader.rows_in_post, as_of,
+                     diagnostics, unmatched)
 
 
 # -- the header ----------------------------------------------------------------------------------
 
-def _find_header(name, rows, config: Config, options: ReadOptions, by):
+def _find_header(source: RowSource, config: Config, options: ReadOptions, by: str | None):
     known = {fold(a) for aliases in config.staff_list.columns.values() for a in aliases}
     if by:
         known.add(fold(by))
-    seen = []
-    for number, cells in rows:
-        seen.append((number, cells))
+    seen = 0
+    first = None
+    for cells in source.rows:
+        seen += 1
+        if first is None and any(c.strip() for c in cells):
+            first = cells
         if options.skip_lines is not None:
-            if len(seen) > options.skip_lines:
-                return number, cells, rows
+            if seen > options.skip_lines:
+                return source.line(), cells
             continue
-        score = sum(1 for c in cells if fold(c) in known)
-        if score >= 2:
-            return number, cells, rows
-        if len(seen) >= _HEADER_SEARCH:
+        if sum(1 for c in cells if fold(c) in known) >= 2:
+            return source.line(), cells
+        if seen >= _HEADER_SEARCH:
             break
-    if not seen:
-        raise InputError(f"{name}: the file is empty; export the staff list again")
+    if first is None:
+        raise InputError(f"{source.name}: the file is empty; export the staff list again")
     if options.skip_lines is not None:
-        raise InputError(f"{name}: --skip-lines {options.skip_lines} skips every row of the file")
-    first = next((cells for _, cells in seen if any(c.strip() for c in cells)), [])
+        raise InputError(f"{source.name}: --skip-lines {options.skip_lines} skips every row of the file")
     if len(first) == 1 and any(d in first[0] for d in ";|\t"):
-        raise InputError(f"{name}: each row reads as a single column; set the separator with --delimiter")
+        raise InputError(f"{source.name}: each row reads as a single column; set the separator with --delimiter")
     raise InputError(
-        f"{name}: no header row with staff-list columns in the first {len(seen)} rows "
-        f"(looked for: {', '.join(config.staff_list.columns['employee_id'][:3])}, Staff Group, Grade, ...); "
-        f"is this a staff list? If the header is further down, use --skip-lines N")
+        f"{source.name}: no header row with staff-list columns in the first {seen} rows (looked for: "
+        f"{', '.join(config.staff_list.columns['employee_id'][:2])}, Staff Group, Job Role, Grade, ...); "
+        f"is this a staff list? If the header is further down, give --skip-lines N")
 
 
 def _find_column(header: list[str], wanted: str) -> int | None:
     target = fold(wanted)
-    for i, cell in enumerate(header):
-        if fold(cell) == target:
-            return i
-    return None
+    return next((i for i, cell in enumerate(header) if fold(cell) == target), None)
 
 
 def _map_columns(name, header, config: Config, diagnostics: Diagnostics) -> dict[str, int]:
@@ -138,13 +154,14 @@ def _map_columns(name, header, config: Config, diagnostics: Diagnostics) -> dict
     if "employee_id" not in index:
         aliases = config.staff_list.columns["employee_id"]
         raise InputError(_missing(name, aliases[0], header, "the employee number column",
-                                  f"(any of: {', '.join(aliases)}; add yours under staff_list.columns.employee_id)"))
+                                  f"(any of: {', '.join(aliases)}; or add yours under staff_list.columns.employee_id)"))
     missing = [f for f in ("job_role", "position_title", "band") if f not in index]
     if len(missing) == 3:
         raise InputError(f"{name}: no column to classify people by (Job Role, Position Title or Grade); "
                          f"columns found: {', '.join(h for h in header if h.strip())}")
     for f in missing + [f for f in ("fte", "status", "service") if f not in index]:
-        diagnostics.note(f"{name}: no {f.replace('_', ' ')} column (looked for {', '.join(config.staff_list.columns.get(f, ())[:3])})")
+        looked = ", ".join(config.staff_list.columns.get(f, ())[:3])
+        diagnostics.note(f"{name}: no {f.replace('_', ' ')} column (looked for {looked})")
     return index
 
 
@@ -157,177 +174,305 @@ def _missing(name, wanted, header, what, extra=""):
 
 # -- rows to people ------------------------------------------------------------------------------
 
-class _Reader:
-    """Merges rows into people. Per-value work is cached in plain dicts."""
+@dataclass(frozen=True, slots=True)
+class _Combination:
+    """What one distinct combination of categorical values means."""
 
+    level: int                      # index into ROLE_LEVELS
+    qi_role: str | None             # a capacity level flagged by the QI role column
+    trained: frozenset[str]         # modules recorded as done
+    service: str
+    group: str
+
+
+class _Reader:
     def __init__(self, config: Config, index: dict[str, int], by_index: int | None, diagnostics: Diagnostics,
-                 as_of: dt.date):
+                 as_of: dt.date, source: RowSource):
         self.config = config
         self.classifier = Classifier(config)
         self.diagnostics = diagnostics
+        self.source = source
         self.as_of = as_of
-        self.index = index
-        self.by_index = by_index
-        self.width = max(list(index.values()) + [by_index or 0]) + 1
-        self.people: dict[str, list] = {}
+        self.year_ago = as_of - dt.timedelta(days=365)
+        self.fields = [f for f in _CATEGORICAL if f in index] + (["by"] if by_index is not None else [])
+        self.key_index = [index[f] for f in self.fields if f != "by"] + ([by_index] if by_index is not None else [])
+        self.id_index = index["employee_id"]
+        self.fte_index = index.get("fte", -1)           # -1: the empty cell appended to each row
+        self.start_index = index.get("start_date", -1)
+        self.assignment_index = index.get("assignment", -1)
+        self.width = max(self.key_index + [self.id_index, self.fte_index, self.start_index, self.assignment_index]) + 1
+        self.in_post = config.staff_list.in_post
+        self.combinations: list[_Combination] = []
+        self.combination_of: dict[tuple, int] = {}
+        self.level_of: dict[tuple, int] = {}
+        self.people: list[int] = []         # per combination × start category: people counted so far
+        self.fte_units: list[int] = []      # per combination: FTE units counted so far
+        self.qi_of: dict[tuple, tuple] = {}
+        self.fte_of: dict[str, int] = {"": 0} if "fte" not in index else {}
+        self.start_of: dict[str, int] = {}
+        self.ids = array("I")          # per in-post row: the employee number (or its stand-in)
+        self.codes = array("Q")        # per in-post row: assignment hash << 40 | combination << 18 | FTE units << 2 | start
+        self.seen = bytearray(1 << 20)  # one bit per employee number seen; grows to the largest number
+        self.odd_ids: dict[str, int] = {}
+        self.far_ids: set[int] = set()
+        self.repeats: set[int] = set()
         self.rows_read = 0
         self.rows_in_post = 0
-        self._levels: dict[tuple, int] = {}
-        self._in_post: dict[str, bool] = {}
-        self._fte: dict[str, float] = {}
-        self._dates: dict[str, dt.date | None] = {}
-        self._qi: dict[tuple, tuple] = {}
-        self.level_ids = [lid for lid in ROLE_LEVELS]
+        self.not_in_post = 0
 
-    def row(self, number: int, cells: list[str]) -> None:
-        if len(cells) < self.width:
+    def read(self) -> None:
+        """Reduce every row to (employee number, code). The hot loop: keep it lean."""
+        ids_append, codes_append = self.ids.append, self.codes.append
+        combination_get, fte_get, start_get = self.combination_of.get, self.fte_of.get, self.start_of.get
+        key_of = itemgetter(*self.key_index) if len(self.key_index) > 1 else (lambda c, i=self.key_index[0]: (c[i],))
+        aux = itemgetter(self.id_index, self.fte_index, self.start_index, self.assignment_index)
+        repeats_add, seen = self.repeats.add, self.seen
+        width, limit = self.width, len(self.seen)
+        people, fte_units = self.people, self.fte_units
+        for cells in self.source.rows:
+            cells.append("")
+            if len(cells) < width:
+                cells = self._pad(cells)
+            eid, fte_raw, start_raw, assignment = aux(cells)
+            try:
+                number = int(eid)
+            except ValueError:
+                number = self._odd_id(eid, cells)
+                if number is None:
+                    continue
+            else:
+                if not 0 <= number < _ODD_IDS - (1 << 24):
+                    number = self._odd_id(eid, cells)
+                    if number is None:
+                        continue
+            key = key_of(cells)
+            combination = combination_get(key)
+            if combination is None:
+                combination = self._combination(key)
+            if combination < 0:
+                self.not_in_post += 1
+                continue
+            fte = fte_get(fte_raw)
+            if fte is None:
+                fte = self._fte(fte_raw)
+            start = start_get(start_raw)
+            if start is None:
+                start = self._start(start_raw)
+            byte = number >> 3
+            if byte < limit:
+                bit = 1 << (number & 7)
+                if seen[byte] & bit:
+                    repeats_add(number)
+                else:
+                    seen[byte] |= bit
+            else:
+                self._seen_far(number)
+                limit = len(seen)
+            ids_append(number)
+            codes_append((hash(assignment) & 0xFFFFFF) << 40 | combination << 18 | fte << 2 | start)
+            people[combination << 2 | start] += 1
+            fte_units[combination] += fte
+        self.rows_in_post = len(self.ids)
+        self.rows_read = self.rows_in_post + self.not_in_post
+
+    # -- the rare paths of the loop ----------------------------------------------------------
+    def _pad(self, cells: list[str]) -> list[str]:
+        """A short (ragged) row: pad it with empty cells. The appended '' stays last."""
+        if len(cells) > 1:
+            self.diagnostics.warn("ragged", self.source.line(), "fewer cells than the header", "read with the missing cells empty")
+        return cells[:-1] + [""] * (self.width - len(cells) + 1) + [""]
+
+    def _odd_id(self, eid: str, cells: list[str]) -> int | None:
+        """An employee number that is not a plain number: a blank row, a total row, or a text id."""
+        text = eid.replace("\x00", "").strip()
+        if not text:
             if not any(c.strip() for c in cells):
-                return  # a blank row
-            cells = cells + [""] * (self.width - len(cells))
-        elif not any(c.strip() for c in cells):
-            return
-        first = next((c for c in cells if c.strip()), "")
-        if _TOTAL.match(first):
-            self.diagnostics.warn("total", number, "a total row", "skipped")
-            return
-        self.rows_read += 1
-        get = self.index.get
-        eid = cells[self.index["employee_id"]].strip()
-        if not eid:
-            self.diagnostics.warn("no-id", number, "no employee number", "skipped: a person cannot be counted without one")
-            return
-        status_i = get("status")
-        if status_i is not None:
-            status = cells[status_i]
-            keep = self._in_post.get(status)
-            if keep is None:
-                keep = self._in_post[status] = fold(status) in self.config.staff_list.in_post
-            if not keep:
-                return
-        self.rows_in_post += 1
-        level = self._level(cells)
-        fte = self._fte_of(number, cells)
-        start = self._date_of(number, cells)
-        qi = self._qi_of(number, cells)
-        service = cells[get("service")].strip() if get("service") is not None else ""
-        group = cells[self.by_index].strip() if self.by_index is not None else ""
-        signature = hash(tuple(cells))
-        person = self.people.get(eid)
-        if person is None:
-            self.people[eid] = [level, fte, start, qi[0], qi[1], service, group, signature]
-            return
-        if signature == person[7] or (isinstance(person[7], set) and signature in person[7]):
-            self.diagnostics.warn("duplicate", number, "a duplicate of an earlier row", "counted once")
-            return
-        person[7] = (person[7] if isinstance(person[7], set) else {person[7]}) | {signature}
-        if level < person[0]:
-            person[0] = level
-        person[1] += fte
-        if start is not None and (person[2] is None or start < person[2]):
-            person[2] = start
-        person[3] = person[3] or qi[0]
-        person[4] = person[4] | qi[1]
-        if service != person[5] or group != person[6]:
-            self.diagnostics.warn("conflict", number, "a second assignment of a person in another service or group",
-                                  "the person is counted once, where their first row puts them")
-
-    def _level(self, cells: list[str]) -> int:
-        i = self.index
-        key = tuple(cells[i[f]] if f in i else "" for f in ("staff_group", "job_role", "position_title", "band"))
-        level = self._levels.get(key)
-        if level is None:
-            band = None
-            if key[3].strip():
-                band = band_code(key[3], self.config.staff_list.band_words)
-                if band is None:
-                    self.diagnostics.warn("band", None, "a grade that is not a band qidose knows",
-                                          "classified by job role and title only (add the word under staff_list.band_words)",
-                                          unit="distinct grade")
-            level = self._levels[key] = self.level_ids.index(self.classifier.level(key[0], key[1], key[2], band))
-        return level
-
-    def _fte_of(self, number: int, cells: list[str]) -> float:
-        i = self.index.get("fte")
-        if i is None:
-            return 0.0
-        raw = cells[i]
-        value = self._fte.get(raw)
-        if value is None:
-            value, problem = _parse_fte(raw)
-            if problem is None:
-                self._fte[raw] = value
+                return None  # a blank row
+            first = next(c for c in cells if c.strip())
+            if _TOTAL.match(first):
+                self.diagnostics.warn("total", self.source.line(), "a total row", "skipped")
             else:
-                self.diagnostics.warn("fte-" + problem[0], number, problem[1], "counted as 0 FTE" if value == 0 else "read as shown")
-        return value
-
-    def _date_of(self, number: int, cells: list[str]) -> dt.date | None:
-        i = self.index.get("start_date")
-        if i is None:
+                self.not_in_post += 1   # read, but not a person in post
+                self.diagnostics.warn("no-id", self.source.line(), "no employee number",
+                                      "skipped: a person cannot be counted without one")
             return None
-        raw = cells[i]
-        if raw not in self._dates:
-            self._dates[raw] = _parse_date(raw)
-            if self._dates[raw] is None and raw.strip():
-                self.diagnostics.warn("date", number, "a start date qidose cannot read", "left out of the turnover estimate")
-        return self._dates[raw]
+        if _TOTAL.match(text):
+            self.diagnostics.warn("total", self.source.line(), "a total row", "skipped")
+            return None
+        if text.isdigit() and 0 <= int(text) < _ODD_IDS - (1 << 24):
+            return int(text)     # it had a NUL or odd spaces in it
+        number = self.odd_ids.get(text)
+        if number is None:
+            number = self.odd_ids[text] = _ODD_IDS - len(self.odd_ids)
+        return number
 
-    def _qi_of(self, number: int, cells: list[str]) -> tuple:
-        role_i, training_i = self.index.get("qi_role"), self.index.get("qi_training")
-        key = (cells[role_i] if role_i is not None else "", cells[training_i] if training_i is not None else "")
-        value = self._qi.get(key)
-        if value is None:
-            role = self.classifier.qi_role(key[0]) if key[0].strip() else None
-            if key[0].strip() and role is None:
-                self.diagnostics.warn("qi-role", number, "a QI role qidose does not know",
-                                      "ignored (add it under qi_role of a capacity level)")
-            trained, unknown = self.classifier.trained_modules(key[1])
-            if unknown:
-                self.diagnostics.warn("qi-training", number, "QI training qidose does not know",
-                                      "ignored (add it under recorded_as of a module)")
-            value = self._qi[key] = (role, trained)
-        return value
-
-    def add_training(self, trained: dict[str, frozenset[str]]) -> int:
-        """Add modules from training records to people in post; return how many records matched nobody."""
-        unmatched = 0
-        for eid, modules in trained.items():
-            person = self.people.get(eid)
-            if person is None:
-                unmatched += 1
+    def _seen_far(self, number: int) -> None:
+        if number < (1 << 31):   # grow the bitmap (doubling) to cover the number
+            self.seen.extend(bytes(max((number >> 3) + 1, 2 * len(self.seen)) - len(self.seen)))
+            bit = 1 << (number & 7)
+            if self.seen[number >> 3] & bit:
+                self.repeats.add(number)
             else:
-                person[4] = person[4] | modules
-        return unmatched
+                self.seen[number >> 3] |= bit
+            return
+        if number in self.far_ids:   # very large numbers and stand-ins for text ids
+            self.repeats.add(number)
+        else:
+            self.far_ids.add(number)
 
-    def census(self) -> tuple[Census, dict[str, Census]]:
+    def _combination(self, key: tuple) -> int:
+        key = tuple(map(sys.intern, key))   # shared strings: a national file has tens of thousands of keys
+        values = dict(zip(self.fields, key))
+        status = values.get("status")
+        if status is not None and fold(status) not in self.in_post:
+            self.combination_of[key] = _NOT_IN_POST
+            return _NOT_IN_POST
+        role_key = tuple(values.get(f, "") for f in ("staff_group", "job_role", "position_title", "band"))
+        level = self.level_of.get(role_key)
+        if level is None:
+            level = self.level_of[role_key] = self._level(*role_key)
+        qi_key = (values.get("qi_role", ""), values.get("qi_training", ""))
+        qi = self.qi_of.get(qi_key)
+        if qi is None:
+            qi = self.qi_of[qi_key] = self._qi(*qi_key)
+        self.combinations.append(_Combination(level, qi[0], qi[1], values.get("service", "").strip(),
+                                              values.get("by", "").strip()))
+        if len(self.combinations) > _COMBINATION:
+            raise InputError(f"{self.source.name}: more than {_COMBINATION:,} distinct combinations of the columns "
+                             f"qidose reads; is the file a staff list?")
+        self.people.extend((0, 0, 0, 0))
+        self.fte_units.append(0)
+        number = self.combination_of[key] = len(self.combinations) - 1
+        return number
+
+    def _level(self, staff_group: str, job_role: str, position_title: str, raw_band: str) -> int:
+        band = None
+        if raw_band.strip():
+            band = band_code(raw_band, self.config.staff_list.band_words)
+            if band is None:
+                self.diagnostics.warn("band", self.source.line(), "a grade that is not a band qidose knows",
+                                      "classified by job role and title alone (add the word under staff_list.band_words)")
+        return ROLE_LEVELS.index(self.classifier.level(staff_group, job_role, position_title, band))
+
+    def _qi(self, raw_role: str, raw_training: str) -> tuple[str | None, frozenset[str]]:
+        role = self.classifier.qi_role(raw_role) if raw_role.strip() else None
+        if raw_role.strip() and role is None:
+            self.diagnostics.warn("qi-role", self.source.line(), "a QI role qidose does not know",
+                                  "ignored (add it under qi_role of a capacity level)")
+        trained, unknown = self.classifier.trained_modules(raw_training)
+        if unknown:
+            self.diagnostics.warn("qi-training", self.source.line(), "QI training qidose does not know",
+                                  "ignored (add it under recorded_as of a module)")
+        return role, trained
+
+    def _fte(self, raw: str) -> int:
+        value, problem = _parse_fte(raw)
+        units = round(value * _FTE_UNIT)
+        if problem is None:
+            self.fte_of[raw] = units
+        else:  # not cached, so every such row is counted and named
+            action = "counted as 0 FTE" if value == 0 else "read as shown"
+            self.diagnostics.warn("fte-" + problem[0], self.source.line(), problem[1], action)
+        return units
+
+    def _start(self, raw: str) -> int:
+        date = _parse_date(raw)
+        if date is None:
+            if raw.strip():
+                self.diagnostics.warn("date", self.source.line(), "a start date qidose cannot read",
+                                      "left out of the turnover estimate")
+                return _UNDATED   # not cached, so every such row is counted
+            category = _UNDATED
+        elif date <= self.year_ago:
+            category = _EARLIER
+        elif date <= self.as_of:
+            category = _RECENT
+        else:
+            category = _LATER
+        self.start_of[raw] = category
+        return category
+
+    # -- after the read ----------------------------------------------------------------------
+    def census(self, trained: dict[str, frozenset[str]]) -> tuple[Census, dict[str, Census], int]:
+        """Count people: single-row people from the running tallies, several-row people merged one by one."""
+        people, fte_units, codes = self.people, self.fte_units, self.codes
+        extra = self._training_by_number(trained)
+        special = self.repeats | set(extra) if extra else self.repeats
+        # (employee number, row) of the rows of people with several rows or outside training records
+        rows = sorted(self.ids[k] << 32 | k for k in compress(range(len(self.ids)), map(special.__contains__, self.ids)))
+        for key in rows:   # their rows come out of the tallies; they are added back merged below
+            code = codes[key & 0xFFFFFFFF]
+            people[(code >> 18 & _COMBINATION) << 2 | (code & 3)] -= 1
+            fte_units[code >> 18 & _COMBINATION] -= (code >> 2) & 0xFFFF
         whole, groups = Census(), {}
-        year_ago = self.as_of - dt.timedelta(days=365)
-        covers = {}
-        for level, fte, start, role, trained, service, group, _ in self.people.values():
-            targets = [whole]
-            if self.by_index is not None:
-                targets.append(groups.setdefault(group, Census()))
-            lid = self.level_ids[level]
-            capacity = None
-            key = (lid, role, trained)
-            if key not in covers:
-                covers[key] = (self.classifier.covers(trained, lid), self._capacity(role, trained))
-            trained_here, capacity = covers[key]
-            for census in targets:
-                census.headcount[lid] += 1
-                census.fte[lid] += fte
-                if trained_here:
-                    census.already_trained[lid] += 1
-                if capacity is not None:
-                    census.headcount[capacity] += 1
-                    census.fte[capacity] += fte
-                    census.already_trained[capacity] += 1
-                if service:
-                    census.services.add(service)
-                if start is not None:
-                    census.dated += 1
-                    if year_ago < start <= self.as_of:
-                        census.joiners += 1
-        return whole, groups
+        for combination, c in enumerate(self.combinations):
+            counts = people[combination * 4:combination * 4 + 4]
+            if any(counts):
+                self._add(whole, groups, c.level, fte_units[combination], c.qi_role, c.trained, c.service, c.group,
+                          sum(counts), counts[_EARLIER] + counts[_RECENT] + counts[_LATER], counts[_RECENT])
+        matched, person, current = 0, [], None
+        for key in rows + [None]:
+            number = None if key is None else key >> 32
+            if number != current and person:
+                self._add_person(whole, groups, person, extra.get(current, frozenset()))
+                matched += current in extra
+                person = []
+            if key is not None:
+                current = number
+                person.append(codes[key & 0xFFFFFFFF])
+        return whole, groups, len(trained) - matched
+
+    def _training_by_number(self, trained: dict[str, frozenset[str]]) -> dict[int, frozenset[str]]:
+        out = {}
+        for eid, modules in trained.items():
+            text = eid.strip()
+            number = int(text) if text.isdigit() and int(text) < _ODD_IDS - (1 << 24) else self.odd_ids.get(text)
+            if number is not None:
+                out[number] = out.get(number, frozenset()) | modules
+        return out
+
+    def _add_person(self, whole, groups, person_codes: list[int], extra: frozenset[str]) -> None:
+        unique = list(dict.fromkeys(person_codes))
+        if len(unique) < len(person_codes):
+            self.diagnostics.warn("duplicate", None, "the same as an earlier row of the same person (same "
+                                  "assignment, same values in every column qidose reads)", "counted once", unit="duplicate row",
+                                  count=len(person_codes) - len(unique))
+        first = self.combinations[unique[0] >> 18 & _COMBINATION]
+        level, fte, role, modules, dated, moved = first.level, 0, first.qi_role, set(first.trained) | extra, [], False
+        for code in unique:
+            c = self.combinations[code >> 18 & _COMBINATION]
+            level = min(level, c.level)
+            fte += (code >> 2) & 0xFFFF
+            role = role or c.qi_role
+            modules |= c.trained
+            if code & 3:
+                dated.append(code & 3)
+            moved = moved or (c.service, c.group) != (first.service, first.group)
+        if moved:
+            self.diagnostics.warn("conflict", None, "with assignments in more than one service or group",
+                                  "each counted once, where their first row puts them", unit="person")
+        recent = int(_RECENT in dated and _EARLIER not in dated)   # the earliest start is in the last 12 months
+        self._add(whole, groups, level, fte, role, frozenset(modules), first.service, first.group, 1,
+                  int(bool(dated)), recent)
+
+    def _add(self, whole, groups, level, fte_units, role, trained, service, group, count, dated, joiners) -> None:
+        lid = ROLE_LEVELS[level]
+        capacity = self._capacity(role, trained)
+        fte = fte_units / _FTE_UNIT
+        targets = (whole, groups.setdefault(group, Census())) if "by" in self.fields else (whole,)
+        for census in targets:
+            census.headcount[lid] += count
+            census.fte[lid] += fte
+            if self.classifier.covers(trained, lid):
+                census.already_trained[lid] += count
+            if capacity is not None:
+                census.headcount[capacity] += count
+                census.fte[capacity] += fte
+                census.already_trained[capacity] += count
+            if service:
+                census.services.add(service)
+            census.dated += dated
+            census.joiners += joiners
 
     def _capacity(self, role: str | None, trained: frozenset) -> str | None:
         """The deepest capacity level a person is in: flagged by QI role, or trained for its dose."""
@@ -338,7 +483,7 @@ class _Reader:
 
 
 def _parse_fte(raw: str) -> tuple[float, tuple[str, str] | None]:
-    text = raw.strip().replace("\u00a0", "")
+    text = raw.replace("\u00a0", "").replace("\x00", "").strip()
     if not text:
         return 0.0, ("empty", "no FTE")
     comma = "," in text and "." not in text
@@ -347,17 +492,28 @@ def _parse_fte(raw: str) -> tuple[float, tuple[str, str] | None]:
         value = float(text.rstrip("%").replace(",", ".")) / (100 if percent else 1)
     except ValueError:
         return 0.0, ("text", "an FTE that is not a number")
-    if value < 0:
+    if value != value or value < 0:
         return 0.0, ("negative", "a negative FTE")
     if value > _MAX_FTE:
         return 0.0, ("absurd", f"an FTE over {_MAX_FTE:g} on one assignment")
     if comma:
-        return value, ("comma", "an FTE with a decimal comma (as '1,0')")
+        return value, ("comma", "an FTE with a decimal comma (as '0,8'; export with a decimal point)")
     return value, None
 
 
+_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})$")
+_YMD = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
 def _parse_date(raw: str) -> dt.date | None:
-    text = raw.strip()
+    text = raw.replace("\x00", "").strip()
+    m = _DMY.match(text) or _YMD.match(text)
+    if m:   # the two common shapes, without strptime's cost
+        a, b, c = map(int, m.groups())
+        try:
+            return dt.date(c, b, a) if m.re is _DMY else dt.date(a, b, c)
+        except ValueError:
+            return None
     for candidate in (text, text[:10]) if len(text) > 10 else (text,):   # '2021-03-04 00:00:00'
         for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%Y%m%d", "%d-%b-%Y", "%d.%m.%Y", "%d/%m/%y", "%d %b %Y", "%d-%m-%Y"):
             try:

@@ -1,8 +1,9 @@
-"""Open a staff list (CSV, or xlsx) and stream its rows as lists of strings.
+"""Open a staff list (CSV, or xlsx) as a source of rows (lists of strings).
 
 Handles what ESR, ESR BI and Excel produce: a BOM, cp1252, UTF-16 "Unicode text", CRLF or
-CR line endings, `;` or tab separators, NUL bytes, huge fields and title rows above the
-header. Nothing here knows what a column means; ``staff.py`` does.
+CR line endings, `;` or tab separators, NUL bytes, huge fields. Nothing here knows what a
+column means (``staff.py`` does), and rows are not wrapped or copied: the caller iterates
+the csv reader itself, which keeps a 1.6-million-row file fast.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import itertools
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from qidose.errors import InputError, UsageError
 
@@ -27,64 +28,93 @@ _EXCEL = (".xlsx", ".xlsm")
 @dataclass(frozen=True)
 class ReadOptions:
     encoding: str = "utf-8-sig"
-    delimiter: str | None = None       # None: comma, or tab for Excel's "Unicode text"
+    delimiter: str | None = None       # None: comma, or tab when the file is tab-separated
     skip_lines: int | None = None      # None: find the header row
     sheet: str | None = None
 
 
-Rows = Iterator[tuple[int, list[str]]]   # (row number as a spreadsheet shows it, cells)
+@dataclass
+class RowSource:
+    name: str                                        # the file as messages name it
+    rows: Iterator[list[str]]
+    line: Callable[[], int]                          # the row number of the row just read
+    explain: Callable[[Exception], InputError]       # a decode or split error, as the user should see it
+    size: int | None = None                          # bytes, when known (for progress)
 
 
-def open_rows(path: str, options: ReadOptions) -> tuple[str, Rows]:
-    """Return (display name, rows). Raises InputError for unreadable files."""
+def open_rows(path: str, options: ReadOptions) -> RowSource:
+    """Open a staff list or training-records file. Raises InputError for unreadable files."""
     name = "stdin" if path == "-" else path
-    if path != "-":
-        p = Path(path)
-        if p.is_dir():
-            raise InputError(f"{name}: is a directory; give the staff list file inside it")
-        if not p.exists():
-            raise InputError(f"{name}: no such file")
-        suffix = p.suffix.lower()
-        if suffix == ".xls":
-            raise InputError(f"{name}: old Excel .xls files cannot be read; open it in Excel and save as .xlsx or CSV")
-        if suffix in _EXCEL or _is_zip(p):
-            return name, _excel_rows(p, name, options)
-    elif options.sheet:
-        raise UsageError("--sheet needs an .xlsx file, not stdin")
-    return name, _csv_rows(path, name, options)
-
-
-def _is_zip(p: Path) -> bool:
+    if path == "-":
+        if options.sheet:
+            raise UsageError("--sheet needs an .xlsx file, not stdin")
+        return _csv_source(sys.stdin.buffer, name, None, options)
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{name}: is a directory; give the staff list file inside it")
+    if not p.exists():
+        raise InputError(f"{name}: no such file")
+    suffix = p.suffix.lower()
+    if suffix == ".xls":
+        raise InputError(f"{name}: old Excel .xls files cannot be read; open it in Excel and save it as .xlsx or CSV")
     try:
-        with p.open("rb") as f:
-            return f.read(4) == b"PK\x03\x04"
+        raw = open(p, "rb")
     except OSError as e:
-        raise InputError(f"{p}: cannot read ({e.strerror})") from None
+        raise InputError(f"{name}: cannot read ({e.strerror})") from None
+    if suffix in _EXCEL or raw.read(4) == b"PK\x03\x04":
+        raw.close()
+        return _excel_source(p, name, options)
+    if options.sheet:
+        raise UsageError(f"--sheet {options.sheet!r}: {name} is not an .xlsx file")
+    raw.seek(0)
+    return _csv_source(raw, name, p, options)
 
 
 # -- CSV -----------------------------------------------------------------------------------------
 
-def _csv_rows(path: str, name: str, options: ReadOptions) -> Rows:
-    raw = sys.stdin.buffer if path == "-" else _open_binary(path, name)
+def _csv_source(raw, name: str, path: Path | None, options: ReadOptions) -> RowSource:
     head = raw.read(_SNIFF)
     encoding = options.encoding
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    elif head and head.count(b"\x00") > len(head) // 4:
-        encoding = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+        encoding = "utf-16"                      # Excel's "Unicode text"
     try:
         codecs.lookup(encoding)
     except LookupError:
         raise UsageError(f"--encoding {encoding!r} is not an encoding Python knows (try utf-8-sig or cp1252)") from None
+    if not head.strip(b"\r\n\t ,;\x00\xef\xbb\xbf"):
+        raise InputError(f"{name}: the file is empty; export the staff list again")
     stream = io.TextIOWrapper(_Rejoin(head, raw), encoding=encoding, newline="", errors="strict")
-    return _decode_guard(name, encoding, path, _parse(stream, name, encoding, options))
+    lines = _Lines(stream, name, encoding)
+    text = lines.head
+    delimiter = options.delimiter or _sniff_delimiter(text, name)
+    source = itertools.chain(io.StringIO(text, newline=""), stream)
+    if "\x00" in text:
+        source = (line.replace("\x00", "") for line in source)
+    reader = csv.reader(source, delimiter=delimiter)
+    size = path.stat().st_size if path is not None else None
+
+    def explain(error: Exception) -> InputError:
+        if isinstance(error, UnicodeDecodeError):
+            where = f"row {_bad_line(path, encoding)}" if path is not None else f"after row {reader.line_num}"
+            utf = "utf" in encoding.replace("-", "").lower()
+            hint = "try --encoding cp1252 (Excel's 'CSV' on Windows)" if utf else "try --encoding utf-8-sig"
+            return InputError(f"{name} {where}: bytes that are not {encoding} text; {hint}")
+        return InputError(f"{name} row {reader.line_num + 1}: cannot split into columns ({error}); "
+                          f"check the quotes on that row")
+
+    return RowSource(name, reader, lambda: reader.line_num, explain, size)
 
 
-def _open_binary(path: str, name: str):
-    try:
-        return open(path, "rb")
-    except OSError as e:
-        raise InputError(f"{name}: cannot read ({e.strerror})") from None
+class _Lines:
+    """Decode the first 64 KB (to the end of a line) for sniffing, with a clear error if it fails."""
+
+    def __init__(self, stream: io.TextIOWrapper, name: str, encoding: str):
+        try:
+            self.head = stream.read(_SNIFF) + stream.readline()
+        except UnicodeDecodeError:
+            utf = "utf" in encoding.replace("-", "").lower()
+            hint = "try --encoding cp1252 (Excel's 'CSV' on Windows)" if utf else "try --encoding utf-8-sig"
+            raise InputError(f"{name}: the first rows have bytes that are not {encoding} text; {hint}") from None
 
 
 class _Rejoin(io.RawIOBase):
@@ -105,66 +135,37 @@ class _Rejoin(io.RawIOBase):
         buffer[:len(data)] = data
         return len(data)
 
-
-def _parse(stream: io.TextIOWrapper, name: str, encoding: str, options: ReadOptions) -> Rows:
-    head = stream.read(_SNIFF)
-    head += stream.readline()
-    delimiter = options.delimiter or _sniff_delimiter(head, name, encoding)
-    lines = itertools.chain(io.StringIO(head, newline=""), stream)
-    reader = csv.reader(_strip_nul(lines) if "\x00" in head else lines, delimiter=delimiter)
-    start = 1
-    try:
-        for cells in reader:
-            yield start, cells
-            start = reader.line_num + 1
-    except csv.Error as e:
-        raise InputError(f"{name} row {start}: cannot split into columns ({e}); check the quotes on that row") from None
+    def close(self) -> None:
+        self.rest.close()
+        super().close()
 
 
-def _strip_nul(lines):
-    for line in lines:
-        yield line.replace("\x00", "")
-
-
-def _sniff_delimiter(head: str, name: str, encoding: str) -> str:
+def _sniff_delimiter(head: str, name: str) -> str:
     sample = [line for line in head.splitlines()[:30] if line.strip()]
     tabs, semis, commas = (sum(line.count(c) for line in sample) for c in ("\t", ";", ","))
     if tabs > commas and tabs >= semis:
         return "\t"
     if semis > commas:
-        raise InputError(
-            f"{name}: the rows look separated by ';', not ',' (as Excel writes CSV in some locales); "
-            f"try --delimiter ';'")
+        raise InputError(f"{name}: the columns look separated by ';', not ',' (as Excel writes CSV in some "
+                         f"locales); try --delimiter ';'")
     return ","
 
 
-def _decode_guard(name: str, encoding: str, path: str, rows: Rows) -> Rows:
-    last = 0
-    try:
-        for row in rows:
-            last = row[0]
-            yield row
-    except UnicodeDecodeError:
-        where = f"row {_bad_line(path, encoding)}" if path != "-" else f"after row {last}"
-        hint = "try --encoding cp1252 (Excel's 'CSV' on Windows)" if "utf" in encoding.replace("-", "").lower() \
-            else "try --encoding utf-8-sig"
-        raise InputError(f"{name} {where}: bytes that are not {encoding} text; {hint}") from None
-
-
-def _bad_line(path: str, encoding: str) -> int:
+def _bad_line(path: Path, encoding: str) -> int:
     decoder = codecs.getincrementaldecoder(encoding)()
+    number = 0
     with open(path, "rb") as f:
         for number, line in enumerate(f, 1):
             try:
                 decoder.decode(line)
             except UnicodeDecodeError:
                 return number
-    return number  # pragma: no cover - the error was at the very end
+    return number
 
 
 # -- Excel ---------------------------------------------------------------------------------------
 
-def _excel_rows(p: Path, name: str, options: ReadOptions) -> Rows:
+def _excel_source(p: Path, name: str, options: ReadOptions) -> RowSource:
     try:
         import openpyxl
     except ImportError:
@@ -174,17 +175,24 @@ def _excel_rows(p: Path, name: str, options: ReadOptions) -> Rows:
     except Exception as e:  # openpyxl raises many kinds for a damaged or non-Excel file
         raise InputError(f"{name}: not a readable .xlsx workbook ({type(e).__name__}); "
                          f"open it in Excel and save it again, or save the sheet as CSV") from None
-    try:
-        if options.sheet is not None:
-            if options.sheet not in book.sheetnames:
-                raise UsageError(f"--sheet {options.sheet!r}: {name} has the sheets {', '.join(book.sheetnames)}")
-            sheet = book[options.sheet]
-        else:
-            sheet = book.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
-            yield number, [_cell_text(v) for v in values]
-    finally:
+    if options.sheet is not None and options.sheet not in book.sheetnames:
         book.close()
+        raise UsageError(f"--sheet {options.sheet!r}: {name} has the sheets {', '.join(book.sheetnames)}")
+    sheet = book[options.sheet] if options.sheet is not None else book.worksheets[0]
+    position = [0]
+
+    def rows() -> Iterator[list[str]]:
+        try:
+            for values in sheet.iter_rows(values_only=True):
+                position[0] += 1
+                yield [_cell_text(v) for v in values]
+        finally:
+            book.close()
+
+    def explain(error: Exception) -> InputError:
+        return InputError(f"{name} row {position[0]}: cannot read the cell values ({type(error).__name__})")
+
+    return RowSource(name, rows(), lambda: position[0], explain, p.stat().st_size)
 
 
 def _cell_text(value) -> str:
