@@ -26,14 +26,13 @@ def band_code(raw: str, words: dict[str, frozenset[str]]) -> str | None:
         if folded in options:
             return code
     text = raw.lower()
-    found = [m for m in _BAND.finditer(text)]
+    found = list(_BAND.finditer(text))
     # Prefer an explicit "band N" (ESR writes 'Review Body Band 5' after the 'XR05' code).
-    for m in found:
-        if "band" in text[max(0, m.start() - 6):m.end()]:
-            return m.group(1) + (m.group(2) or "") if m.group(1) == "8" else m.group(1)
-    if found:
-        m = found[-1]
-        return m.group(1) + (m.group(2) or "") if m.group(1) == "8" else m.group(1)
+    explicit = [m for m in found if "band" in text[max(0, m.start() - 6):m.end()]]
+    for m in explicit[:1] or found[-1:]:
+        if m.group(1) == "8":
+            return "8" + m.group(2) if m.group(2) else None   # band 8 needs its letter, a-d
+        return m.group(1)
     return None
 
 

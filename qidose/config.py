@@ -91,6 +91,7 @@ class StaffListRules:
     in_post: frozenset[str]
     band_words: dict[str, frozenset[str]]
     training_separator: str
+    never_group_by: frozenset[str] = frozenset()   # folded header names --by refuses (personal data)
 
 
 MAX_YEARS = 50                     # the longest trajectory qidose works out (--years, start_year)
@@ -219,6 +220,9 @@ class Checker:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(path, f"expected a number, found {_describe(value)}")
             return 0
+        if value != value or value in (float("inf"), float("-inf")):
+            self.fail(path, f"expected a finite number, found {value}")
+            return 0
         if integer and value != int(value):
             self.fail(path, f"expected a whole number, found {value}")
         if value < low or (low_open and value == low) or (high is not None and value > high):
@@ -253,6 +257,12 @@ class Checker:
 
     # -- the policy --------------------------------------------------------------------------
     def config(self, data: Any) -> Config:
+        if data is None:
+            raise ConfigError(f"{self.name}: the file is empty (or only comments); start from the shipped "
+                              f"config/doses.yaml")
+        if not isinstance(data, dict):
+            raise ConfigError(f"{self.name} line 1: expected a mapping of keys (schema, modules, levels, ...), "
+                              f"found {_describe(data)}")
         top = self.mapping(data, (), required=("schema", "modules", "levels", "characteristics", "staff_list", "membership"),
                            optional=("hours_per_day", "sources", "trajectory", "costs", "training_records"))
         if top.get("schema") not in (None, 1):
@@ -409,7 +419,8 @@ class Checker:
 
     def staff_list(self, value: Any) -> StaffListRules:
         path = ("staff_list",)
-        spec = self.mapping(value, path, required=("columns",), optional=("in_post", "band_words", "training_separator"))
+        spec = self.mapping(value, path, required=("columns",),
+                            optional=("in_post", "band_words", "training_separator", "never_group_by"))
         cols = self.mapping(spec.get("columns", {}), path + ("columns",), required=("employee_id",), optional=STAFF_FIELDS)
         columns = {f: self.words(cols[f], path + ("columns", f)) for f in STAFF_FIELDS if f in cols}
         words = self.mapping(spec.get("band_words", {}), path + ("band_words",), optional=BAND_CODES)
@@ -417,7 +428,9 @@ class Checker:
                       for code, ws in words.items()}
         in_post = self.words(spec.get("in_post", []), path + ("in_post",))
         separator = self.word(spec.get("training_separator", ";"), path + ("training_separator",))
-        return StaffListRules(columns, frozenset(fold(s) for s in in_post), band_words, separator)
+        never = self.words(spec.get("never_group_by", []), path + ("never_group_by",))
+        personal = {fold(w) for w in never} | {fold(a) for f in ("employee_id", "assignment") for a in columns.get(f, ())}
+        return StaffListRules(columns, frozenset(fold(s) for s in in_post), band_words, separator, frozenset(personal))
 
     def membership(self, value: Any, levels: dict[str, Level]) -> tuple[Rule, ...]:
         ruled = tuple(lid for lid in ROLE_LEVELS if lid != "all_staff")

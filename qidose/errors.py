@@ -28,3 +28,9 @@ class UsageError(QidoseError):
     """The command line asked for something qidose cannot do."""
 
     exit_code = 2
+
+
+class OutputError(QidoseError):
+    """The result could not be written (a full disk, no permission)."""
+
+    exit_code = 1

@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from qidose.errors import UsageError
+from qidose.errors import OutputError, UsageError
 
 
 def write_atomic(path: str, data: str | bytes, inputs: tuple[str, ...] = ()) -> None:
@@ -22,11 +22,17 @@ def write_atomic(path: str, data: str | bytes, inputs: tuple[str, ...] = ()) -> 
     if not folder.is_dir():
         raise UsageError(f"-o {path}: the folder {folder} does not exist")
     mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as e:
+        raise OutputError(f"-o {path}: cannot write in {folder} ({e.strerror})") from None
     try:
         with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as f:
             f.write(data)
         os.replace(tmp, target)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"-o {path}: cannot write ({e.strerror}); any earlier {target.name} is untouched") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

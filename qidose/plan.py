@@ -15,6 +15,7 @@ from qidose.organisation import Organisation
 from qidose.staff import Census
 
 _EPS = 1e-9
+_MAX_YEARS = 100   # beyond this a plan is not a plan: say the gap does not close
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,9 @@ def _totals(levels: tuple[LevelPlan, ...], organisation: Organisation) -> dict[s
     elif budget <= upkeep:
         years, working = None, (f"learning_hours {num(budget)} ≤ annual_upkeep_hours {num(upkeep)}: "
                                 f"the budget never gets ahead of turnover")
+    elif need / (budget - upkeep) > _MAX_YEARS:
+        years, working = None, (f"{num(need)} / ({num(budget)} − {num(upkeep)}) is more than {_MAX_YEARS} years: "
+                                f"the budget barely gets ahead of turnover")
     else:
         years = round(need / (budget - upkeep), 2)
         working = f"{num(need)} / ({num(budget)} − {num(upkeep)}) = {num(years)}"
@@ -205,6 +209,9 @@ def _notes(config, organisation, levels, totals):
     if board["headcount"] == 0:
         yield "No board members were found in the staff list (non-executives are often not in ESR): the board's figures are 0."
     budget = organisation.learning_hours.value
-    if budget is not None and totals["years_to_close_gap"].value is None:
+    upkeep = totals["annual_upkeep_hours"].value
+    if budget is not None and budget <= upkeep:
         yield (f"The learning budget ({num(budget)} hours a year) does not cover upkeep for turnover alone "
-               f"({num(totals['annual_upkeep_hours'].value)} hours a year): the gap never closes.")
+               f"({num(upkeep)} hours a year): the gap never closes.")
+    elif budget is not None and totals["years_to_close_gap"].value is None and totals["training_hours"].value:
+        yield f"At {num(budget)} learning hours a year the gap would take more than {_MAX_YEARS} years to close."

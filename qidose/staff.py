@@ -88,6 +88,9 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
         index = _map_columns(source.name, header, config, diagnostics)
         by_index = None
         if by is not None:
+            if fold(by) in config.staff_list.never_group_by:
+                raise UsageError(f"--by {by!r}: that column identifies people, and a breakdown by it would print "
+                                 f"personal data; choose a column such as Directorate or Organisation")
             by_index = _find_column(header, by)
             if by_index is None:
                 raise UsageError(_missing(source.name, by, header, f"the --by column {by!r}"))
@@ -101,6 +104,9 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
         raise InputError(f"{source.name}: none of the {reader.rows_read:,} rows is a member of staff in post "
                          f"(statuses kept: staff_list.in_post in the config); check the status column")
     whole, groups, unmatched = reader.census(trained or {})
+    if len(groups) > 20 and len(groups) > whole.people / 2:
+        raise UsageError(f"--by {by!r}: {len(groups):,} groups for {whole.people:,} people; a column with a value "
+                         f"for almost every person identifies people, so qidose will not break down by it")
     columns = {f: header[i] for f, i in index.items()}
     return StaffList(source.name, whole, groups, columns, reader.rows_read, reader.rows_in_post, as_of,
                      diagnostics, unmatched)
@@ -109,33 +115,52 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
 # -- the header ----------------------------------------------------------------------------------
 
 def _find_header(source: RowSource, config: Config, options: ReadOptions, by: str | None):
+    """The header: the first row naming the employee number column and another known column.
+
+    Title rows above it (report names, filters such as 'Staff Group:, All') are skipped.
+    A row that names no known column is never quoted back: it may be a row of data.
+    """
     known = {fold(a) for aliases in config.staff_list.columns.values() for a in aliases}
+    ids = {fold(a) for a in config.staff_list.columns["employee_id"]}
     if by:
         known.add(fold(by))
-    seen = 0
-    first = None
+    seen, first, best, best_score = 0, None, None, 2
     for cells in source.rows:
         seen += 1
         if first is None and any(c.strip() for c in cells):
             first = cells
+        folded = {fold(c) for c in cells}
         if options.skip_lines is not None:
             if seen > options.skip_lines:
+                if not folded & known:
+                    raise InputError(f"{source.name} row {source.line()}: the row after --skip-lines "
+                                     f"{options.skip_lines} names no column qidose knows (such as Employee Number, "
+                                     f"Staff Group, Grade), so it is not the header; leave out --skip-lines to "
+                                     f"find the header row")
                 return source.line(), cells
             continue
-        if sum(1 for c in cells if fold(c) in known) >= 2:
+        score = len(folded & known)
+        if folded & ids and score >= 2:
             return source.line(), cells
+        if score > best_score:   # a header without a recognised employee number column, most likely
+            best, best_score = (source.line(), cells), score
         if seen >= _HEADER_SEARCH:
             break
+    if best is not None:
+        return best
     if first is None:
         raise InputError(f"{source.name}: the file is empty; export the staff list again")
     if options.skip_lines is not None:
         raise InputError(f"{source.name}: --skip-lines {options.skip_lines} skips every row of the file")
     if len(first) == 1 and any(d in first[0] for d in ";|\t"):
         raise InputError(f"{source.name}: each row reads as a single column; set the separator with --delimiter")
+    sheets = f"; the workbook's other sheets: {', '.join(source.sheets[1:])} (choose one with --sheet)" \
+        if len(source.sheets) > 1 and options.sheet is None else ""
     raise InputError(
-        f"{source.name}: no header row with staff-list columns in the first {seen} rows (looked for: "
-        f"{', '.join(config.staff_list.columns['employee_id'][:2])}, Staff Group, Job Role, Grade, ...); "
-        f"is this a staff list? If the header is further down, give --skip-lines N")
+        f"{source.name}: no header row in the first {seen} rows names an employee number column "
+        f"({', '.join(config.staff_list.columns['employee_id'])}) and another staff-list column (Staff Group, "
+        f"Job Role, Grade, ...); is this a staff list? If the header is further down, give --skip-lines N; "
+        f"if the employee number has another name, add it under staff_list.columns.employee_id{sheets}")
 
 
 def _find_column(header: list[str], wanted: str) -> int | None:
@@ -158,15 +183,20 @@ def _map_columns(name, header, config: Config, diagnostics: Diagnostics) -> dict
     missing = [f for f in ("job_role", "position_title", "band") if f not in index]
     if len(missing) == 3:
         raise InputError(f"{name}: no column to classify people by (Job Role, Position Title or Grade); "
-                         f"columns found: {', '.join(h for h in header if h.strip())}")
+                         f"columns found: {', '.join(_header_cells(header))}")
     for f in missing + [f for f in ("fte", "status", "service") if f not in index]:
         looked = ", ".join(config.staff_list.columns.get(f, ())[:3])
         diagnostics.note(f"{name}: no {f.replace('_', ' ')} column (looked for {looked})")
     return index
 
 
+def _header_cells(header: list[str]) -> list[str]:
+    """Cells that can be shown as column names: a broken header row can hold data (a name, a number)."""
+    return [h.strip() for h in header if h.strip() and len(h) <= 40 and not re.search(r"[\d,@]", h)]
+
+
 def _missing(name, wanted, header, what, extra=""):
-    found = [h for h in header if h.strip()]
+    found = _header_cells(header)
     close = difflib.get_close_matches(wanted, found, n=1, cutoff=0.5)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return f"{name}: {what} is missing {extra}{hint}\n  columns found: {', '.join(found)}"

@@ -40,6 +40,7 @@ class RowSource:
     line: Callable[[], int]                          # the row number of the row just read
     explain: Callable[[Exception], InputError]       # a decode or split error, as the user should see it
     size: int | None = None                          # bytes, when known (for progress)
+    sheets: tuple[str, ...] = ()                     # an xlsx workbook's sheet names
 
 
 def open_rows(path: str, options: ReadOptions) -> RowSource:
@@ -84,22 +85,24 @@ def _csv_source(raw, name: str, path: Path | None, options: ReadOptions) -> RowS
     if not head.strip(b"\r\n\t ,;\x00\xef\xbb\xbf"):
         raise InputError(f"{name}: the file is empty; export the staff list again")
     stream = io.TextIOWrapper(_Rejoin(head, raw), encoding=encoding, newline="", errors="strict")
-    lines = _Lines(stream, name, encoding)
+    lines = _Lines(stream, name, encoding, head)
     text = lines.head
     delimiter = options.delimiter or _sniff_delimiter(text, name)
     source = itertools.chain(io.StringIO(text, newline=""), stream)
     if "\x00" in text:
         source = (line.replace("\x00", "") for line in source)
-    reader = csv.reader(source, delimiter=delimiter)
+    reader = csv.reader(source, delimiter=delimiter, strict=True)
     size = path.stat().st_size if path is not None else None
 
     def explain(error: Exception) -> InputError:
         if isinstance(error, UnicodeDecodeError):
-            where = f"row {_bad_line(path, encoding)}" if path is not None else f"after row {reader.line_num}"
-            utf = "utf" in encoding.replace("-", "").lower()
-            hint = "try --encoding cp1252 (Excel's 'CSV' on Windows)" if utf else "try --encoding utf-8-sig"
-            return InputError(f"{name} {where}: bytes that are not {encoding} text; {hint}")
-        return InputError(f"{name} row {reader.line_num + 1}: cannot split into columns ({error}); "
+            if path is None:
+                return _decode_error(name, encoding, f"after row {reader.line_num}")
+            with open(path, "rb") as f:
+                return _decode_error(name, encoding, f"row {_bad_line(f, encoding)}")
+        row = _open_quote_row(path, encoding, delimiter) if path is not None else None
+        where = f"row {row}" if row else f"row {reader.line_num}"
+        return InputError(f"{name} {where}: a quoted field is not closed, or a quote is out of place ({error}); "
                           f"check the quotes on that row")
 
     return RowSource(name, reader, lambda: reader.line_num, explain, size)
@@ -108,13 +111,17 @@ def _csv_source(raw, name: str, path: Path | None, options: ReadOptions) -> RowS
 class _Lines:
     """Decode the first 64 KB (to the end of a line) for sniffing, with a clear error if it fails."""
 
-    def __init__(self, stream: io.TextIOWrapper, name: str, encoding: str):
+    def __init__(self, stream: io.TextIOWrapper, name: str, encoding: str, head: bytes):
         try:
             self.head = stream.read(_SNIFF) + stream.readline()
         except UnicodeDecodeError:
-            utf = "utf" in encoding.replace("-", "").lower()
-            hint = "try --encoding cp1252 (Excel's 'CSV' on Windows)" if utf else "try --encoding utf-8-sig"
-            raise InputError(f"{name}: the first rows have bytes that are not {encoding} text; {hint}") from None
+            raise _decode_error(name, encoding, f"row {_bad_line(io.BytesIO(head), encoding)}") from None
+
+
+def _decode_error(name: str, encoding: str, where: str) -> InputError:
+    utf = "utf" in encoding.replace("-", "").lower()
+    hint = "try --encoding cp1252 (Excel's 'CSV' on Windows)" if utf else "try --encoding utf-8-sig"
+    return InputError(f"{name} {where}: bytes that are not {encoding} text; {hint}")
 
 
 class _Rejoin(io.RawIOBase):
@@ -151,16 +158,31 @@ def _sniff_delimiter(head: str, name: str) -> str:
     return ","
 
 
-def _bad_line(path: Path, encoding: str) -> int:
+def _bad_line(lines, encoding: str) -> int:
+    """The first line (of a binary file or stream) that does not decode."""
     decoder = codecs.getincrementaldecoder(encoding)()
     number = 0
-    with open(path, "rb") as f:
-        for number, line in enumerate(f, 1):
-            try:
-                decoder.decode(line)
-            except UnicodeDecodeError:
-                return number
+    for number, line in enumerate(lines, 1):
+        try:
+            decoder.decode(line)
+        except UnicodeDecodeError:
+            return number
     return number
+
+
+def _open_quote_row(path: Path, encoding: str, delimiter: str) -> int | None:
+    """Where the record that broke the strict reader starts: read it again, noting where each starts."""
+    start = 1
+    try:
+        with open(path, encoding=encoding, newline="", errors="replace") as f:
+            reader = csv.reader((line.replace("\x00", "") for line in f), delimiter=delimiter, strict=True)
+            for _ in reader:
+                start = reader.line_num + 1
+    except csv.Error:
+        return start
+    except OSError:
+        return None
+    return None
 
 
 # -- Excel ---------------------------------------------------------------------------------------
@@ -170,8 +192,8 @@ def _excel_source(p: Path, name: str, options: ReadOptions) -> RowSource:
         import openpyxl
     except ImportError:
         raise InputError(f"{name}: reading .xlsx needs openpyxl (pip install openpyxl), or save the sheet as CSV") from None
-    try:
-        book = openpyxl.load_workbook(p, read_only=True, data_only=True)
+    try:   # a file object, so that a workbook saved with a .csv name is still read
+        book = openpyxl.load_workbook(open(p, "rb"), read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a damaged or non-Excel file
         raise InputError(f"{name}: not a readable .xlsx workbook ({type(e).__name__}); "
                          f"open it in Excel and save it again, or save the sheet as CSV") from None
@@ -192,7 +214,7 @@ def _excel_source(p: Path, name: str, options: ReadOptions) -> RowSource:
     def explain(error: Exception) -> InputError:
         return InputError(f"{name} row {position[0]}: cannot read the cell values ({type(error).__name__})")
 
-    return RowSource(name, rows(), lambda: position[0], explain, p.stat().st_size)
+    return RowSource(name, rows(), lambda: position[0], explain, p.stat().st_size, tuple(book.sheetnames))
 
 
 def _cell_text(value) -> str:

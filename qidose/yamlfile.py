@@ -59,10 +59,15 @@ class _Builder:
     def __init__(self, name: str, lines: dict[Path_, int]):
         self.name = name
         self.lines = lines
+        self.seen: set[int] = set()
         self.constructor = yaml.SafeLoader("")  # builds scalars with the safe rules only
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1)
+        if not isinstance(node, yaml.ScalarNode):
+            if id(node) in self.seen:   # an alias (*name): refused, so no "billion laughs" blow-up
+                self._fail(node, "anchors and aliases (&name, *name) are not supported; write the values out")
+            self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             if node.tag != "tag:yaml.org,2002:map":
                 self._fail(node, f"the tag {node.tag} is not allowed; write a plain mapping")
