@@ -29,6 +29,9 @@ def write_atomic(path: str, data: str | bytes, inputs: tuple[str, ...] = ()) -> 
     try:
         with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as f:
             f.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~umask)   # mkstemp made it 0600
         os.replace(tmp, target)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
