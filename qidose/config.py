@@ -149,6 +149,10 @@ class Config:
     costs: Costs | None = None                       # the `costs:` block (backfill estimates)
     records_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)   # `training_records.columns`
 
+    @property
+    def membership_levels(self) -> frozenset[str]:
+        return frozenset(rule.level for rule in self.membership)
+
     def source(self, key: str) -> str:
         return self.sources.get(key, "no source given in the config")
 

@@ -58,7 +58,7 @@ def up(x: float) -> int:
 def num(x: float) -> str:
     """A number as a reader writes it: 1,234 or 7.5 or 0.101."""
     if isinstance(x, float) and not x.is_integer():
-        return f"{x:,.4f}".rstrip("0").rstrip(".")
+        return f"{x:,.8f}".rstrip("0").rstrip(".")   # enough digits that the working reproduces the value
     return f"{int(x):,}"
 
 
@@ -87,7 +87,11 @@ def _organisation_figures(config, organisation, census, staff, services) -> dict
     for key, setting in organisation.settings().items():
         if key == "services":
             continue
-        shown = "not set" if setting.value is None else (
+        if setting.value is None:
+            out[key] = Figure(None, key.replace("_", " "), f"not set ({setting.origin})" if setting.key else "not set",
+                              (setting.key,) if setting.key else ())
+            continue
+        shown = (
             f"{setting.value:.1%}" if key == "turnover" else str(setting.value) if isinstance(setting.value, str)
             else num(setting.value))
         out[key] = Figure(setting.value, key.replace("_", " "), f"{shown} ({setting.origin})",
@@ -102,7 +106,9 @@ def _level_plan(config: Config, level: Level, organisation: Organisation, census
     headcount = census.headcount[lid]
     f["headcount"] = Figure(headcount, "people in the level" if level.kind == "role"
                             else "people flagged by QI role or trained for the dose",
-                            f"{num(headcount)} people", (f"membership.{lid}",) if level.kind == "role" else (f"{key}.qi_role",))
+                            f"{num(headcount)} people",
+                            ((f"membership.{lid}",) if lid in config.membership_levels else (key,)) if level.kind == "role"
+                            else (f"{key}.qi_role",))
     f["fte"] = Figure(round(census.fte[lid], 2), "sum of their FTE", f"{num(round(census.fte[lid], 2))} FTE")
     dose = level.modules
     hours = config.dose_hours(lid)

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+
+
+def md(text) -> str:
+    """Plain text for a Markdown line or table cell: Markdown and HTML characters escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
 COLUMNS = (  # (figure, heading)
     ("headcount", "People"),
     ("dose_hours", "Dose hours"),
@@ -24,10 +33,11 @@ def fmt(value) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def organisation_lines(plan) -> list[tuple[str, str]]:
-    """(label, 'value (origin)') for the organisation's characteristics."""
+def organisation_lines(plan, marks: dict | None = None) -> list[tuple[str, str]]:
+    """(label, 'value (origin)') for the organisation's characteristics; `marks` from render.suppress."""
     labels = {"fte": "FTE", "staff_in_post": "Staff in post"}
-    return [(labels.get(name, name.replace("_", " ").capitalize()), fig.working)
+    marks = marks or {}
+    return [(labels.get(name, name.replace("_", " ").capitalize()), marks.get((plan.group, "organisation", name)) or fig.working)
             for name, fig in plan.organisation.items() if not (name == "name" and fig.value is None)]
 
 

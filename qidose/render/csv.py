@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 
+from qidose.render.suppress import suppression
+
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -18,7 +20,8 @@ def safe(value):
     return "" if value is None else value
 
 
-def render(planset) -> str:
+def render(planset, suppress_below: int | None = None) -> str:
+    marks = suppression(planset, suppress_below)
     plans = (planset.whole,) + planset.groups
     figures = list(planset.whole.levels[0].figures)
     header = ["group", "level", "label", "kind"] + [f for f in figures if f != "coverage"] + ["coverage"]
@@ -28,9 +31,10 @@ def render(planset) -> str:
     for plan in plans:
         group = "(whole organisation)" if plan.group is None else plan.group
         for lp in plan.levels:
-            values = [lp.figures[f].value if f in lp.figures else None for f in header[4:]]
+            values = [marks.get((plan.group, lp.level, f)) or (lp.figures[f].value if f in lp.figures else None)
+                      for f in header[4:]]
             writer.writerow([safe(v) for v in [group, lp.level, lp.label, lp.kind] + values])
-        totals = [plan.totals[f].value if f in plan.totals else None for f in header[4:]]
-        totals[header[4:].index("headcount")] = plan.totals["headcount"].value
+        totals = [marks.get((plan.group, "total", f)) or (plan.totals[f].value if f in plan.totals else None)
+                  for f in header[4:]]
         writer.writerow([safe(v) for v in [group, "total", "Total", ""] + totals])
     return out.getvalue()

@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-from qidose.render.columns import COLUMNS, fmt, organisation_lines, title, total_row
+from qidose.render.columns import COLUMNS, fmt, md, organisation_lines, title
+from qidose.render.suppress import legend, show, shown_total, suppression, total_cells
 
 
-def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def render(planset) -> str:
+def render(planset, suppress_below: int | None = None) -> str:
     out = []
+    marks = suppression(planset, suppress_below)
     for plan in (planset.whole,) + planset.groups:
-        out.append(f"## {_cell(title(plan, planset.by))}\n")
-        out += [f"- {label}: {_cell(text)}" for label, text in organisation_lines(plan)]
+        out.append(f"## {md(title(plan, planset.by))}\n")
+        out += [f"- {label}: {md(text)}" for label, text in organisation_lines(plan, marks)]
         out.append("")
         out.append("| Level | " + " | ".join(h for _, h in COLUMNS) + " |")
         out.append("|---|" + "---:|" * len(COLUMNS))
         for lp in plan.levels:
-            out.append(f"| {_cell(lp.label)} | " + " | ".join(fmt(lp[n]) for n, _ in COLUMNS) + " |")
-        out.append("| **Total** | " + " | ".join(total_row(plan)) + " |")
+            out.append(f"| {md(lp.label)} | " + " | ".join(show(marks, plan, lp, n, fmt) for n, _ in COLUMNS) + " |")
+        out.append("| **Total** | " + " | ".join(total_cells(marks, plan, COLUMNS, fmt)) + " |")
         years = plan.totals["years_to_close_gap"]
-        out.append(f"\nYears to close the gap: {fmt(years.value)} ({_cell(years.working)})\n")
-        out += [f"> Note: {_cell(n)}\n" for n in plan.notes]
+        working = "" if (plan.group, "total", "years_to_close_gap") in marks else f" ({md(years.working)})"
+        out.append(f"\nYears to close the gap: {shown_total(marks, plan, 'years_to_close_gap', fmt)}{working}\n")
+        out += [f"> Note: {md(n)}\n" for n in plan.notes]
+    if planset.trajectory is not None:
+        from qidose.render.trajectory import markdown_section
+        out += markdown_section(planset.trajectory, marks)
+    if suppress_below:
+        out.append(md(legend(suppress_below)) + "\n")
     return "\n".join(out)

@@ -1,0 +1,164 @@
+"""`--by COLUMN` (one plan per value) and `--suppress-below N` (small counts hidden in published output)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, invoke
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "staff.csv"
+SMALL = DATA / "staff_small.csv"
+AS_OF = ("--as-of", "2026-10-01")
+IN_POST = ("Active Assignment", "Internal Secondment", "Acting Up")
+COUNTS = ("headcount", "target_people", "already_trained", "gap", "annual_upkeep_people")
+SUMMED = COUNTS[:4] + ("training_hours", "cohorts", "facilitator_hours", "annual_upkeep_people", "annual_upkeep_hours")
+
+
+def plan_json(*args) -> dict:
+    result = invoke(["plan", *args, *AS_OF, "--format", "json"])
+    assert result.code == 0, result.stderr + result.crashed()
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def by_directorate():
+    return plan_json(EXAMPLE, "--by", "Directorate")
+
+
+def directorates(path) -> set[str]:
+    """Distinct Directorate values of in-post rows, read without qidose."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return {r["Directorate"].strip() for r in csv.DictReader(f) if r["Assignment Status"] in IN_POST}
+
+
+def test_one_block_per_directorate(by_directorate):
+    assert by_directorate["by"] == "Directorate"
+    assert [g["group"] for g in by_directorate["groups"]] == sorted(directorates(EXAMPLE))
+
+
+def test_role_level_headcounts_of_the_groups_add_up_to_the_whole(by_directorate):
+    whole = {lp["level"]: lp for lp in by_directorate["levels"]}
+    for level, lp in whole.items():
+        parts = [next(x for x in g["levels"] if x["level"] == level) for g in by_directorate["groups"]]
+        assert sum(p["headcount"] for p in parts) == lp["headcount"], level
+        assert sum(p["already_trained"] for p in parts) == lp["already_trained"], level
+        assert sum(p["fte"] for p in parts) == pytest.approx(lp["fte"], abs=0.05), level
+    assert sum(g["totals"]["headcount"] for g in by_directorate["groups"]) == by_directorate["totals"]["headcount"]
+    assert sum(g["organisation"]["staff_in_post"] for g in by_directorate["groups"]) == \
+        by_directorate["organisation"]["staff_in_post"]
+
+
+def test_whole_plan_is_the_same_with_or_without_by(by_directorate):
+    plain = plan_json(EXAMPLE)
+    for key in ("levels", "totals", "organisation"):
+        assert by_directorate[key] == plain[key], key
+
+
+def test_capacity_levels_are_sized_per_group_by_the_same_rules(by_directorate):
+    minimum = {"quality_coaches": 2, "internal_experts": 2}
+    for g in by_directorate["groups"]:
+        for lp in g["levels"]:
+            if lp["kind"] == "capacity":
+                assert lp["target_people"] >= minimum[lp["level"]]
+                assert f"{g['organisation']['staff_in_post']:,} / 1000" in lp["basis"]["target_people"]["working"]
+
+
+def test_every_text_format_has_a_block_per_group():
+    names = sorted(directorates(SMALL))
+    for fmt, marker in (("markdown", "## Directorate: "), ("table", "Directorate: ")):
+        out = invoke(["plan", SMALL, *AS_OF, "--by", "Directorate", "--format", fmt]).stdout
+        for name in names:
+            assert f"{marker}{name}" in out, (fmt, name)
+    rows = list(csv.DictReader(io.StringIO(invoke(["plan", SMALL, *AS_OF, "--by", "Directorate", "--format", "csv"]).stdout)))
+    assert {r["group"] for r in rows} == set(names) | {"(whole organisation)"}
+
+
+def test_unknown_by_column_is_a_usage_error():
+    result = invoke(["plan", SMALL, "--by", "Directorat"])
+    assert result.code == 2 and "Directorate" in result.stderr and result.stdout == ""
+
+
+# -- --suppress-below ------------------------------------------------------------------------
+
+def rows_of(plan: dict):
+    """(group, row name, values, suppressed markers, kind) for level rows and, for groups, totals."""
+    for p in [plan] + plan.get("groups", []):
+        group = p.get("group")
+        for lp in p["levels"]:
+            yield group, lp["level"], lp, lp.get("suppressed", {}), lp["kind"]
+        if group is not None:
+            yield group, "total", p["totals"], p["totals"].get("suppressed", {}), "total"
+
+
+@pytest.mark.parametrize("below", [2, 5, 10, 50])
+def test_no_count_under_n_is_shown_and_none_can_be_worked_out(below):
+    plain = plan_json(SMALL, "--by", "Directorate")
+    hidden = plan_json(SMALL, "--by", "Directorate", "--suppress-below", below)
+    assert hidden["suppression"]["below"] == below
+    true = {(g, r): v for g, r, v, _, _ in rows_of(plain)}
+    for group, row, values, marks, kind in rows_of(hidden):
+        for name in COUNTS:
+            if name in marks:
+                assert values[name] is None and marks[name] in (f"<{below}", "[c]")
+                if marks[name] == f"<{below}":
+                    assert true[(group, row)][name] < below
+            elif name in values:
+                assert values[name] >= below, (group, row, name)      # no small count shown
+        if "gap" in marks:                                              # hours = gap × dose would give gap away
+            assert {"training_hours", "cohorts", "facilitator_hours"} <= set(marks)
+        if "annual_upkeep_people" in marks:
+            assert "annual_upkeep_hours" in marks
+        trio = [n for n in ("target_people", "already_trained", "gap") if n in marks]
+        assert len(trio) != 1, (group, row, trio)                      # gap = target − trained
+        if kind == "role" and ("headcount" in marks) != ("target_people" in marks):
+            pytest.fail(f"{group} {row}: headcount and target are hidden together")
+        if "suppressed" in values:
+            for name in values["basis"]:
+                assert values["basis"][name]["working"] is None or row == "total"
+    # a sum a reader can see never has exactly one hidden member
+    for p in [hidden] + hidden["groups"]:
+        for name in SUMMED:
+            members = [lp for lp in p["levels"] if name != "headcount" or lp["kind"] == "role"]
+            total_hidden = name in p["totals"].get("suppressed", {})
+            assert total_hidden or sum(name in lp.get("suppressed", {}) for lp in members) != 1, (p.get("group"), name)
+    for level in hidden["levels"]:
+        for name in SUMMED:
+            if name in level.get("suppressed", {}):
+                continue
+            parts = [next(x for x in g["levels"] if x["level"] == level["level"]) for g in hidden["groups"]]
+            assert sum(name in x.get("suppressed", {}) for x in parts) != 1, (level["level"], name)
+    # the whole organisation's totals are the true totals
+    assert {k: v for k, v in hidden["totals"].items() if k != "basis"} == \
+        {k: v for k, v in plain["totals"].items() if k != "basis"}
+
+
+def test_suppression_in_every_text_format():
+    for fmt in ("table", "markdown", "csv"):
+        out = invoke(["plan", SMALL, *AS_OF, "--by", "Directorate", "--suppress-below", "5", "--format", fmt]).stdout
+        assert "<5" in out and "[c]" in out, fmt
+    out = invoke(["plan", SMALL, *AS_OF, "--by", "Directorate", "--suppress-below", "5", "--format", "csv"]).stdout
+    for row in csv.DictReader(io.StringIO(out)):
+        for name in COUNTS:
+            cell = row[name]
+            if row["level"] != "total" or row["group"] != "(whole organisation)":
+                assert cell in ("<5", "[c]") or float(cell) >= 5, (row["group"], row["level"], name, cell)
+
+
+def test_without_suppress_below_nothing_is_hidden():
+    plan = plan_json(SMALL, "--by", "Directorate")
+    assert "suppression" not in plan
+    assert not any(marks for *_, marks, _ in rows_of(plan))
+    out = invoke(["plan", SMALL, *AS_OF, "--by", "Directorate", "--format", "markdown"]).stdout
+    assert "<5" not in out and "[c]" not in out
+
+
+def test_suppress_below_must_be_a_positive_whole_number():
+    for bad in ("0", "-3", "five"):
+        result = invoke(["plan", SMALL, "--suppress-below", bad])
+        assert result.code == 2 and "--suppress-below" in result.stderr
