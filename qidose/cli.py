@@ -84,6 +84,11 @@ def plan_options(f):
                 help="Also plan each value of this column separately (e.g. Directorate)."),
         _option("--as-of", envvar="AS_OF", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
                 help="Date that start dates are measured back from (default: today)."),
+        _option("--years", envvar="YEARS", type=click.IntRange(min=1), metavar="N",
+                help="Also plan year by year for N years (up to 50): people trained, coverage, hours, upkeep, "
+                     "backlog, and when each level reaches its target."),
+        _option("--trained", envvar="TRAINED", type=click.Path(dir_okay=False), metavar="FILE",
+                help="Training-records file (CSV or xlsx: employee number and course) adding QI training already done."),
         _option("--strict", envvar="STRICT", is_flag=True, help="Treat warnings about the staff list as errors (exit 1)."),
     ]
     for option in reversed(options):
@@ -91,15 +96,21 @@ def plan_options(f):
     return f
 
 
-def output_options(formats: tuple[str, ...]):
+def output_options(formats: tuple[str, ...], auto_help: str = "a table on a terminal, JSON when piped"):
     def decorate(f):
         f = _option("-o", "--output", envvar="OUTPUT", type=click.Path(dir_okay=False),
                     help="Write to this file (atomically) instead of stdout.")(f)
         f = _option("--format", "fmt", envvar="FORMAT", type=click.Choice(("auto",) + formats), default="auto",
                     show_default=True,
-                    help="auto: a table on a terminal, JSON when piped, or from the -o file's extension.")(f)
+                    help=f"auto: {auto_help}, or from the -o file's extension.")(f)
         return f
     return decorate
+
+
+suppress_option = _option(
+    "--suppress-below", envvar="SUPPRESS_BELOW", type=click.IntRange(min=1), metavar="N",
+    help="For publishing: show counts of people under N in level rows as <N, and withhold as [c] the "
+         "cells that would give them away. Totals stay true.")
 
 
 @click.group(cls=QidoseGroup, context_settings=CONTEXT)
@@ -128,6 +139,7 @@ def _request(staff, opts):
         read=ReadOptions(encoding=opts["encoding"], delimiter=_delimiter(opts["delimiter"]),
                          skip_lines=opts["skip_lines"], sheet=opts["sheet"]),
         by=opts["by"], as_of=opts["as_of"].date() if opts["as_of"] else None,
+        years=opts.get("years"), trained=opts.get("trained"),
     )
 
 
@@ -142,10 +154,14 @@ def _delimiter(text):
 
 def _build(staff, opts, log):
     from qidose.pipeline import build
-    planset = build(_request(staff, opts))
-    for note in planset.diagnostics.notes:
+    return _inputs_checked(build(_request(staff, opts)), opts, log)
+
+
+def _inputs_checked(planset, opts, log):
+    """Say the notes (-v) and warnings about the inputs; with --strict, warnings are an error."""
+    for note in planset.diagnostics.notes + (planset.records.diagnostics.notes if planset.records else []):
         log.info(note)
-    lines = planset.diagnostics.lines()
+    lines = planset.warning_lines()
     for line in lines:
         log.warn(line)
     if opts["strict"] and lines:
@@ -166,20 +182,28 @@ def _emit(text: str, output: str | None, inputs: tuple[str, ...]) -> None:
     if output:
         from qidose.output import write_atomic
         write_atomic(output, text, inputs)
-    else:
+        return
+    try:
         click.echo(text, nl=False)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # `qidose plan ... | head -1`: the reader has gone. Not an error; say nothing.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise click.exceptions.Exit(0) from None
 
 
 @cli.command(context_settings=CONTEXT)
 @plan_options
 @output_options(("table", "json", "csv", "markdown"))
+@suppress_option
 @click.pass_obj
-def plan(log, staff, fmt, output, **opts):
+def plan(log, staff, fmt, output, suppress_below, **opts):
     """Plan the QI training each level needs, from the staff list STAFF (CSV, xlsx, or - for stdin)."""
     planset = _build(staff, opts, log)
     from qidose.render import render
     fmt = _format(fmt, output)
     options = {"color": sys.stdout.isatty() and not os.environ.get("NO_COLOR") and not output} if fmt == "table" else {}
+    options["suppress_below"] = suppress_below
     _emit(render(fmt, planset, **options), output, (staff, opts["config_path"] or "-", opts["org"] or "-"))
 
 
@@ -210,6 +234,91 @@ def check_config(log, path):
                  f"add one under `sources:` (or say 'assumption: why')")
     click.echo(f"{config.path}: valid: {len(config.levels)} levels, {len(config.modules)} modules, "
                f"{len(config.sources)} sourced values, {len(unsourced)} without a source")
+
+
+@cli.command(context_settings=CONTEXT)
+@plan_options
+@_option("-o", "--output", envvar="REPORT", required=True, type=click.Path(dir_okay=False),
+         help="The paper to write: .html (one self-contained file) or .md (with the chart as an image beside it).")
+@suppress_option
+@_option("--date", "paper_date", envvar="DATE", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+         help="Date printed on the paper, e.g. the board meeting's (default: today).")
+@_option("--chart-format", envvar="CHART_FORMAT", type=click.Choice(("png", "svg")), default="png", show_default=True,
+         help="Markdown paper only: the chart file's format.")
+@click.pass_obj
+def report(log, staff, output, suppress_below, paper_date, chart_format, **opts):
+    """Write a board paper from the staff list STAFF: summary, tables, chart and sources (-o paper.html or paper.md)."""
+    from qidose.errors import UsageError
+    kind = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}.get(os.path.splitext(output)[1].lower())
+    if kind is None:
+        raise UsageError(f"-o {output}: a paper is written as .html or .md; give a file name ending in one of them")
+    from qidose import charts
+    charts.require()
+    planset = _build(staff, opts, log)
+    from qidose import report as report_mod
+    from qidose.output import write_atomic
+    if opts.get("years"):
+        log.warn("--years: the paper does not show the year-by-year plan yet; see it with `qidose plan --years`")
+    paper = report_mod.build(planset, paper_date.date() if paper_date else None, suppress_below)
+    inputs = (staff, opts["config_path"] or "-", opts["org"] or "-", opts.get("trained") or "-")
+    if kind == "html":
+        from qidose.render import html
+        write_atomic(output, html.render(paper), inputs)
+    else:
+        from qidose.render import paper_md
+        images = {}
+        for path, data, chart_id in paper_md.chart_files(paper, output, chart_format):
+            write_atomic(path, data, inputs)
+            images[chart_id] = os.path.basename(path)
+            log.info(f"wrote {path}")
+        write_atomic(output, paper_md.render(paper, images), inputs)
+    log.info(f"wrote {output}")
+
+
+@cli.command(context_settings=CONTEXT)
+@plan_options
+@_option("--level", "level_id", envvar="LEVEL", metavar="ID",
+         help="Only this level: board, senior_leaders, middle_managers, all_staff, quality_coaches, internal_experts.")
+@output_options(("text", "json"), auto_help="text")
+@click.pass_obj
+def explain(log, staff, level_id, fmt, output, **opts):
+    """Show how every figure of the plan for STAFF was worked out: formula, numbers, config keys and sources."""
+    from qidose import explain as explain_mod
+    if level_id is not None:
+        explain_mod.check_level(level_id)
+    planset = _build(staff, opts, log)
+    data = explain_mod.explain(planset, level_id)
+    if fmt == "auto":
+        fmt = "json" if output and os.path.splitext(output)[1].lower() == ".json" else "text"
+    text = explain_mod.render_json(data) if fmt == "json" else explain_mod.render_text(data)
+    _emit(text, output, (staff, opts["config_path"] or "-", opts["org"] or "-", opts.get("trained") or "-"))
+
+
+@cli.command(context_settings=CONTEXT)
+@plan_options
+@_option("--scenario", "scenario_files", envvar="SCENARIO", multiple=True, type=click.Path(dir_okay=False),
+         metavar="FILE", help="A scenario YAML: profile keys (turnover, learning_hours, maturity, hourly_cost, ...) "
+                             "and an optional `scenario:` name. Repeat for more scenarios.")
+@_option("--set", "set_values", envvar="SET", multiple=True, metavar="KEY=VALUE[,KEY=VALUE]",
+         help="A scenario as the base with these values, e.g. --set turnover=0.12. Repeat for more scenarios.")
+@output_options(("table", "json", "csv", "markdown"))
+@click.pass_obj
+def compare(log, staff, scenario_files, set_values, fmt, output, **opts):
+    """Compare scenarios for STAFF side by side: people, hours, years to target, upkeep and cost.
+
+    The first column is the base (what `plan` would use); each --scenario file and each --set
+    follows, with its differences from the base highlighted.
+    """
+    from qidose import scenarios as scenarios_mod
+    from qidose.render import compare as compare_render
+    scenarios = [scenarios_mod.load(path) for path in scenario_files] + [scenarios_mod.parse_set(text)
+                                                                         for text in set_values]
+    comparison = scenarios_mod.compare(_request(staff, opts), scenarios)
+    _inputs_checked(comparison.columns[0].planset, opts, log)
+    fmt = _format(fmt, output)
+    color = fmt == "table" and sys.stdout.isatty() and not os.environ.get("NO_COLOR") and not output
+    inputs = (staff, opts["config_path"] or "-", opts["org"] or "-") + tuple(scenario_files)
+    _emit(compare_render.render(comparison, fmt, color=color), output, inputs)
 
 
 def main() -> None:

@@ -16,6 +16,8 @@ from qidose.config import Checker, Config
 from qidose.errors import ConfigError, UsageError
 
 PROFILE_KEYS = ("name", "turnover", "learning_hours", "maturity", "leadership_commitment", "services")
+# Read by the trajectory (plan --years, compare), not by the plan: kept out of `Organisation`.
+RESOURCE_KEYS = ("hourly_cost", "facilitator_hours_per_expert")
 _MIN_DATED = 0.5   # share of people with a start date needed to estimate turnover from them
 
 
@@ -58,7 +60,7 @@ def load_profile(path: str | None) -> tuple[dict[str, Any], dict[str, str]]:
         return {}, {}
     data, lines = yamlfile.load(Path(path))
     checker = Checker(path, lines)
-    data = checker.mapping(data if data is not None else {}, (), optional=PROFILE_KEYS)
+    data = checker.mapping(data if data is not None else {}, (), optional=PROFILE_KEYS + RESOURCE_KEYS)
     checker.raise_problems()
     values, origins = {}, {}
     for key, value in data.items():
@@ -76,7 +78,7 @@ def _check(key: str, value: Any, where: str) -> Any:
         return None
     if key == "turnover":
         return parse_turnover(value, where)
-    if key in ("learning_hours", "services"):
+    if key in ("learning_hours", "services") + RESOURCE_KEYS:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise UsageError(f"{where}: {key} must be a number of at least 0, found {value!r}")
         return value

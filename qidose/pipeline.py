@@ -11,12 +11,15 @@ from typing import Any
 
 from qidose import config as config_mod
 from qidose import organisation as org_mod
+from qidose import records as records_mod
 from qidose import staff as staff_mod
 from qidose.config import Config
 from qidose.diagnostics import Diagnostics
-from qidose.organisation import Organisation
+from qidose.organisation import Organisation, Setting
 from qidose.plan import Plan, make_plan
+from qidose.records import Records
 from qidose.staff_file import ReadOptions
+from qidose.trajectory import Resources, Trajectory, make_trajectory
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,12 @@ class PlanSet:
     diagnostics: Diagnostics
     by: str | None = None
     extra_notes: tuple[str, ...] = field(default_factory=tuple)
+    trajectory: Trajectory | None = None       # --years N: the whole organisation's plan over the years
+    records: Records | None = None            # --trained FILE: what the training-records file gave
+
+    def warning_lines(self) -> list[str]:
+        """Warnings about the inputs: the staff list's, then the training records'."""
+        return self.diagnostics.lines() + (self.records.diagnostics.lines() if self.records else [])
 
 
 @dataclass(frozen=True)
@@ -42,12 +51,34 @@ class Request:
     read: ReadOptions = ReadOptions()
     by: str | None = None
     as_of: dt.date | None = None
+    years: int | None = None                  # --years N: add the trajectory over N years
+    trained: str | None = None                # --trained FILE: a training-records file
 
 
-def build(request: Request, config: Config | None = None) -> PlanSet:
+def read_staff(request: Request, config: Config) -> tuple[staff_mod.StaffList, Records | None]:
+    """The staff list, with the training-records file's modules added when one is given."""
+    records = records_mod.read(request.trained, config, request.read) if request.trained else None
+    staff = staff_mod.read(request.staff, config, request.read, by=request.by, as_of=request.as_of,
+                           trained=records.trained if records else None)
+    if records is not None:
+        records.matched(staff.unmatched_records)
+    return staff, records
+
+
+def resources(profile: tuple[dict, dict]) -> Resources:
+    """What a profile (or scenario) sets for the trajectory: hourly_cost, facilitator_hours_per_expert."""
+    values, origins = profile
+    return Resources(**{k: Setting(values[k], origins[k], None) for k in org_mod.RESOURCE_KEYS
+                        if values.get(k) is not None})
+
+
+def build(request: Request, config: Config | None = None, staff_read: tuple | None = None,
+          profile: tuple[dict, dict] | None = None) -> PlanSet:
+    """Plan from a request. `compare` passes the staff list read once (`read_staff`) and each
+    scenario's profile."""
     config = config or config_mod.load(request.config)
-    profile = org_mod.load_profile(request.org)
-    staff = staff_mod.read(request.staff, config, request.read, by=request.by, as_of=request.as_of)
+    profile = profile if profile is not None else org_mod.load_profile(request.org)
+    staff, records = staff_read if staff_read is not None else read_staff(request, config)
     whole = staff.whole
     estimate = org_mod.estimate_turnover(whole.joiners, whole.dated, whole.people, staff.as_of)
     organisation = org_mod.resolve(config, profile, request.characteristics, estimate)
@@ -63,4 +94,9 @@ def build(request: Request, config: Config | None = None) -> PlanSet:
         "as_of": staff.as_of.isoformat(),
         "config": config.path,
     }
-    return PlanSet(plan, groups, config, organisation, source, staff.diagnostics, request.by)
+    if records is not None:
+        source["training_records"] = records.summary()
+    trajectory = (make_trajectory(config, plan, organisation, request.years, resources(profile))
+                  if request.years is not None else None)
+    return PlanSet(plan, groups, config, organisation, source, staff.diagnostics, request.by,
+                   trajectory=trajectory, records=records)

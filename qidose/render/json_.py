@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from qidose.plan import Figure, Plan
+from qidose.render.suppress import WITHHELD, legend, suppression
 
 
 def basis(figure: Figure, config) -> dict:
@@ -34,15 +35,41 @@ def plan_dict(plan: Plan, config) -> dict:
     return out
 
 
-def to_dict(planset) -> dict:
-    out = plan_dict(planset.whole, planset.config)
+def to_dict(planset, suppress_below: int | None = None) -> dict:
+    marks = suppression(planset, suppress_below)
+    out = _suppressed(plan_dict(planset.whole, planset.config), planset.whole, marks)
     out["source"] = planset.source
-    out["warnings"] = planset.diagnostics.lines()
+    out["warnings"] = planset.warning_lines()
     if planset.by is not None:
         out["by"] = planset.by
-        out["groups"] = [plan_dict(g, planset.config) for g in planset.groups]
+        out["groups"] = [_suppressed(plan_dict(g, planset.config), g, marks) for g in planset.groups]
+    if suppress_below:
+        out["suppression"] = {"below": suppress_below, "markers": {f"<{suppress_below}": "a count under "
+                              f"{suppress_below}", WITHHELD: "withheld: it would give such a count away"},
+                              "legend": legend(suppress_below)}
+    if planset.trajectory is not None:
+        from qidose.render.trajectory import json_section
+        out.update(json_section(planset.trajectory, planset.config, marks))
     return out
 
 
-def render(planset) -> str:
-    return json.dumps(to_dict(planset), indent=2, ensure_ascii=False) + "\n"
+def _suppressed(out: dict, plan: Plan, marks: dict) -> dict:
+    """--suppress-below: a hidden figure's value becomes null, its marker goes in `suppressed`, and
+    the workings that would show it (its row's, and its column total's) become null."""
+    hidden_columns = set()
+    rows = [(level["level"], level) for level in out["levels"]] + [("total", out["totals"]), ("organisation", out["organisation"])]
+    for row, block in rows:
+        hidden = {name: marks[(plan.group, row, name)] for name in block["basis"] if (plan.group, row, name) in marks}
+        if hidden:
+            block.update({name: None for name in hidden}, suppressed=hidden)
+            for name, basis_ in block["basis"].items():
+                if row not in ("total", "organisation") or name in hidden:
+                    basis_["working"] = None
+            hidden_columns |= set(hidden) if row not in ("total", "organisation") else set()
+    for name in hidden_columns & set(out["totals"]["basis"]):
+        out["totals"]["basis"][name]["working"] = None
+    return out
+
+
+def render(planset, suppress_below: int | None = None) -> str:
+    return json.dumps(to_dict(planset, suppress_below), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,99 @@
+"""`qidose compare` (qidose/scenarios.py, render/compare.py): scenarios through the same engine."""
+
+import pytest
+
+from clirun import DATA, EXAMPLE, ROOT, run
+from qidose.errors import ConfigError, UsageError
+from qidose import scenarios
+
+SMALL = DATA / "staff_small.csv"
+SCENARIOS = sorted((ROOT / "examples").glob("scenario-*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def turnovers():
+    result = run("compare", EXAMPLE, "--set", "turnover=0.08", "--set", "turnover=0.12", "--set", "turnover=0.16",
+                 "--format", "json", "--as-of", "2026-10-01")
+    assert result.code == 0, result.stderr
+    return result.json()
+
+
+def test_upkeep_rises_with_turnover(turnovers):
+    columns = turnovers["scenarios"][1:]
+    assert [c["turnover"] for c in columns] == [0.08, 0.12, 0.16]
+    for name in ("annual_upkeep_people", "annual_upkeep_hours", "annual_upkeep_cost"):
+        values = [c[name] for c in columns]
+        assert values == sorted(values) and len(set(values)) == 3, name
+
+
+def test_the_first_column_is_the_base_and_differences_are_against_it(turnovers):
+    base, *others = turnovers["scenarios"]
+    assert turnovers["reference"] == base["name"] == "base" and base["difference"] == {}
+    for column in others:
+        for name, delta in column["difference"].items():
+            if delta is not None:
+                assert column[name] - base[name] == pytest.approx(delta), name
+
+
+def test_each_scenario_is_what_plan_gives_with_the_same_values(turnovers):
+    plan = run("plan", EXAMPLE, "--turnover", "0.12", "--years", "1", "--format", "json", "--as-of", "2026-10-01").json()
+    column = next(c for c in turnovers["scenarios"] if c["name"] == "turnover=0.12")
+    assert column["annual_upkeep_people"] == plan["totals"]["annual_upkeep_people"]
+    assert column["training_hours"] == plan["totals"]["training_hours"]
+    assert column["years_to_target"] == plan["trajectory_summary"]["totals"]["years_to_target"]
+
+
+def test_scenario_files_override_the_profile_and_say_where_values_came_from():
+    result = run("compare", SMALL, "--org", ROOT / "examples" / "org.yaml", "--years", "4",
+                 *[a for path in SCENARIOS for a in ("--scenario", path)], "--format", "json")
+    assert result.code == 0, result.stderr
+    data = result.json()
+    assert len(data["scenarios"]) == len(SCENARIOS) + 1
+    by_name = {c["name"]: c for c in data["scenarios"]}
+    for path in SCENARIOS:
+        scenario = scenarios.load(str(path))
+        column = by_name[scenario.name]
+        for key, setting in column["settings"].items():
+            assert setting["value"] == scenario.values[key] and setting["origin"].startswith(str(path))
+    assert any("budget_for_target" in c for c in data["scenarios"])
+
+
+def test_table_markdown_and_csv_show_every_scenario_and_mark_differences():
+    args = ("compare", SMALL, "--set", "turnover=0.2", "--set", "learning_hours=500,maturity=starting")
+    table = run(*args, "--format", "table")
+    markdown = run(*args, "--format", "markdown")
+    rows = run(*args, "--format", "csv")
+    assert table.code == markdown.code == rows.code == 0
+    for name in ("base", "turnover=0.2", "learning_hours=500,maturity=starting"):
+        assert name in table.stdout and name in markdown.stdout and name in rows.stdout
+    assert "**starting (was" in markdown.stdout
+    assert "estimate (backfill)" in table.stdout
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("turnovr=0.1", "did you mean 'turnover'"),
+    ("turnover", "write key=value"),
+    ("turnover=12", "did you mean 12%"),
+    ("learning_hours=lots", "'lots' is not a number"),
+    ("maturity=great", "not one of"),
+])
+def test_a_bad_set_is_a_usage_error(setting, message):
+    result = run("compare", SMALL, "--set", setting)
+    assert result.code == 2 and message in result.stderr, result.stderr
+
+
+def test_a_bad_scenario_file_names_its_line(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("scenario: x\nturnover: 10%\nlearning_hour: 100\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"line 3: learning_hour: unknown key 'learning_hour'; did you mean 'learning_hours'"):
+        scenarios.load(str(path))
+    path.write_text("learning_hours: -5\n", encoding="utf-8")
+    result = run("compare", SMALL, "--scenario", path)
+    assert result.code == 2 and "line 1" in result.stderr and "out of range" in result.stderr
+
+
+def test_compare_is_for_the_whole_organisation():
+    result = run("compare", SMALL, "--by", "Directorate", "--set", "turnover=0.1")
+    assert result.code == 2 and "--by" in result.stderr
+    with pytest.raises(UsageError):
+        scenarios.parse_set("nothing")
