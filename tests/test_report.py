@@ -311,3 +311,226 @@ def test_no_personal_data_in_the_paper(tmp_path):
     for name in ("p.html", "p.md"):
         out = paper(tmp_path, TINY, *AS_OF, "--by", "Directorate", name=name)
         assert leaks(out.read_text(encoding="utf-8")) == [], name
+
+
+# -- the plan over the years (--years N) --------------------------------------------------------
+
+YEARS = ("--org", ROOT / "examples" / "org.yaml", "--years", "5")
+
+
+def text_of(html_text: str) -> str:
+    """The page's words, as a reader sees them (no markup, entities decoded)."""
+    import html
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html_text.replace("</p>", " </p>"))))
+
+
+@pytest.fixture(scope="module")
+def years(tmp_path_factory):
+    """One HTML and one Markdown paper with --years 5 for the module (charts are slow), and the JSON plan."""
+    folder = tmp_path_factory.mktemp("years")
+    runs = {name: invoke(["report", EXAMPLE, *AS_OF, *YEARS, "--date", "2026-11-05", "-o", folder / name])
+            for name in ("paper.html", "paper.md")}
+    for run in runs.values():
+        assert run.code == 0 and run.stdout == "", run.stderr + run.crashed()
+    plan = invoke(["plan", EXAMPLE, *AS_OF, *YEARS, "--format", "json"])
+    assert plan.code == 0
+    text = (folder / "paper.html").read_text(encoding="utf-8")
+    return folder, runs, text, Page(text), json.loads(plan.stdout)
+
+
+def trajectory_value(plan: dict, ref: str):
+    """The JSON value a trajectory cell shows: trajectory.<year>.<level>.<figure>, trajectory.<year>.total.<figure>,
+    trajectory.sequence.<level>.<figure>, trajectory.target_year.<level>, trajectory.totals.<figure>."""
+    summary = plan["trajectory_summary"]
+    _, a, b, *rest = ref.split(".")
+    if a == "totals":
+        return summary["totals"][b]
+    if a == "target_year":
+        return summary["target_year"][b]
+    if a == "sequence":
+        return next(s for s in summary["sequence"] if s["level"] == b)[rest[0]]
+    year = int(a)
+    if b == "total":
+        return summary["years_totals"][year - 1][rest[0]]
+    if year == 0:        # coverage now: the people already trained of the target
+        level = next(lp for lp in plan["levels"] if lp["level"] == b)
+        return level["already_trained"] / level["target_people"]
+    return next(e for e in plan["trajectory"] if e["year"] == year and e["level"] == b)[rest[0]]
+
+
+def check_cell(plan: dict, ref: str, text: str) -> None:
+    if not ref.startswith("trajectory."):
+        assert number(text) == pytest.approx(value_of(plan, ref)), ref
+        return
+    value = trajectory_value(plan, ref)
+    if ref.startswith(("trajectory.target_year.", "trajectory.totals.years_to_target")):
+        match = re.match(r"year (\d+)", text)
+        assert (int(match.group(1)) if match else None) == value, (ref, text)
+    elif text.endswith("%"):
+        decimals = len(text.rstrip("%").partition(".")[2])
+        assert float(text.rstrip("%")) == pytest.approx(value * 100, abs=0.5 / 10 ** decimals + 1e-9), (ref, text)
+    else:
+        assert number(text) == pytest.approx(value), (ref, text)
+
+
+def test_years_paper_has_the_plan_over_the_years_and_no_warning(years):
+    _, runs, text, page, _ = years
+    assert "--years" not in runs["paper.html"].stderr             # the old "--years is ignored" warning is gone
+    assert page.sections.index("trajectory") == page.sections.index("capacity") + 1
+    assert "The plan over the next 5 years" in page.headings
+    assert "chart-years" in page.svg_in and "chart-levels" in page.svg_in
+    assert page.resources == []
+    assert {"trajectory-targets", "trajectory-years"} <= set(page.tables)
+
+
+def test_trajectory_tables_match_the_json_trajectory(years):
+    _, _, _, page, plan = years
+    checked = set()
+    for table in ("trajectory-targets", "trajectory-years"):
+        for ref, text in page.tables[table]["cells"].items():
+            check_cell(plan, ref, text)
+            checked.add(ref)
+    for ref, text in page.spans.items():           # the summary and each year's line
+        check_cell(plan, ref, text)
+        checked.add(ref)
+    entries = {f"trajectory.{e['year']}.{e['level']}.{name}" for e in plan["trajectory"]
+               for name in ("upkeep_people", "trained_people", "hours", "coverage", "backlog")}
+    assert len(plan["trajectory"]) == 5 * 6 and entries <= checked           # every year and level is in the table
+    totals = {f"trajectory.{t['year']}.total.{name}" for t in plan["trajectory_summary"]["years_totals"]
+              for name in ("hours", "budget", "facilitator_hours_used", "cost")}
+    assert totals <= checked
+    assert {f"trajectory.target_year.{lp['level']}" for lp in plan["levels"]} <= checked
+
+
+def test_summary_says_when_every_level_reaches_its_target(years):
+    _, _, text, page, plan = years
+    summary = plan["trajectory_summary"]
+    reached = summary["totals"]["years_to_target"]
+    assert reached is not None and reached > 5              # the example's introduction takes longer than 5 years
+    assert page.spans["trajectory.totals.years_to_target"] == f"year {reached}"
+    words = text_of(text.split('id="summary"')[1].split("</section>")[0])
+    assert f"every level reaches its target by year {reached}, after the 5 years planned" in words
+    last = next(e for e in plan["trajectory"] if e["year"] == 5 and e["level"] == "all_staff")
+    assert f"Last: All staff, at {last['coverage']:.0%} of its target at the end of year 5, held back by the pace" in words
+    page_words = text_of(text)
+    for statement in summary["statements"][len(summary["target_year"]):] + summary["notes"]:
+        assert statement in page_words                      # the budget that would get there, in the engine's words
+
+
+def test_years_chart_and_sources_of_the_sequence(years):
+    _, _, text, page, plan = years
+    figure = text.split('<figure id="chart-years"')[1].split("</figure>")[0]
+    for lp in plan["levels"]:
+        assert lp["label"] in figure                       # one line per level, in the legend
+    assert re.search(r">Budget</text>.*?>30,000</text>", figure, re.S)      # the budget line is labelled
+    assert "against the budget of 30,000 hours a year" in figure                 # and said in words
+    appendix = "\n".join(page.tables["assumptions-table"]["text"])
+    for key in ("trajectory.levels.all_staff.pace", "trajectory.facilitator_hours_per_expert",
+                "trajectory.priority", "costs.hourly_cost.board"):
+        assert key in appendix, key
+    assert "no source given" not in appendix
+
+
+def test_markdown_years_paper_has_its_trajectory_chart_beside_it(years):
+    folder, _, _, _, plan = years
+    text = (folder / "paper.md").read_text(encoding="utf-8")
+    assert (folder / "paper-chart-years.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "](paper-chart-years.png)" in text and "## The plan over the next 5 years" in text
+    years_totals = plan["trajectory_summary"]["years_totals"]
+    for t in years_totals:
+        assert f"Year {t['year']}: **{t['hours']:,g} learning hours** used of a budget of **30,000**" in text
+    assert sorted(p.name for p in folder.iterdir()) == ["paper-chart-years.png", "paper-chart.png", "paper.html",
+                                                        "paper.md"]
+
+
+def test_suppressed_years_paper_withholds_the_small_levels(tmp_path):
+    text = paper(tmp_path, SMALL, *AS_OF, "--years", "3", "--suppress-below", "5").read_text(encoding="utf-8")
+    page = Page(text)
+    plan = json.loads(invoke(["plan", SMALL, *AS_OF, "--years", "3", "--suppress-below", "5",
+                              "--format", "json"]).stdout)
+    hidden = {e["level"] for e in plan["trajectory"] if e.get("suppressed")}
+    assert hidden
+    for ref in page.tables["trajectory-years"]["cells"]:
+        assert ref.split(".")[2] not in hidden, ref           # no figure of a withheld level is shown
+    assert "[c]" in page.tables["trajectory-years"]["text"]
+    assert "Levels with small numbers are not drawn." in text
+
+
+def build_paper(*args: str, **options):
+    """A Paper without charts or files (fast): the pipeline and report.build, as `report` calls them."""
+    from qidose import report
+    from qidose.pipeline import Request, build
+    characteristics = {k: options.pop(k) for k in ("learning_hours",) if k in options}
+    planset = build(Request(str(EXAMPLE), org=str(ROOT / "examples" / "org.yaml"),
+                            characteristics=characteristics, as_of=__import__("datetime").date(2026, 10, 1),
+                            **options))
+    return planset, report.build(planset)
+
+
+def summary_words(paper_) -> str:
+    return " ".join("".join(c.text for c in p) for p in paper_.summary)
+
+
+def test_summary_when_a_level_never_reaches_its_target():
+    planset, paper_ = build_paper(years=5, learning_hours=5000)
+    never = [lid for lid, f in planset.trajectory.outcomes.items() if f.value is None]
+    assert never and planset.trajectory.totals["years_to_target"].value is None
+    words = summary_words(paper_)
+    assert "not every level reaches its target" in words and "never at these resources, held back by" in words
+    assert "Even an unlimited learning budget would not get every level there within 5 years" in words
+    rows = {row[0].text: row for row in paper_.years.targets.rows}
+    for lid in never:
+        label = planset.config.levels[lid].label
+        assert rows[label][5].text == "never at these resources"
+
+
+def test_summary_for_one_year_and_for_a_target_reached_in_time():
+    _, one = build_paper(years=1)
+    assert one.years.title == "The plan for the next year"
+    assert "after the 1 year planned" in summary_words(one) and "1 years" not in summary_words(one)
+    planset, twenty = build_paper(years=20)
+    reached = planset.trajectory.totals["years_to_target"].value
+    assert f"every level reaches its target by year {reached} of the 20 years planned." in summary_words(twenty)
+    assert len(twenty.years.blocks) == 20
+
+
+def test_no_years_no_trajectory_section(example):
+    text, page, _ = example
+    assert "trajectory" not in page.sections and "chart-years" not in text
+
+
+# -- explain --years ------------------------------------------------------------------------------
+
+def test_explain_years_explains_every_trajectory_figure_as_plan_json_has_it():
+    explained = json.loads(invoke(["explain", EXAMPLE, *AS_OF, *YEARS[:2], "--years", "3", "--format", "json"]).stdout)
+    plan = json.loads(invoke(["plan", EXAMPLE, *AS_OF, *YEARS[:2], "--years", "3", "--format", "json"]).stdout)
+    traj = explained["trajectory"]
+    assert len(traj["entries"]) == len(plan["trajectory"]) == 3 * 6
+    checked = 0
+    for entry, planned in zip(traj["entries"], plan["trajectory"]):
+        assert (entry["year"], entry["level"]) == (planned["year"], planned["level"])
+        for f in entry["figures"]:
+            assert f["value"] == planned[f["figure"]] and f["formula"] and f["working"], (entry["level"], f)
+            assert f["working"] == planned["basis"][f["figure"]]["working"]
+            after = f["working"].rsplit("= ", 1)[-1]
+            if "= " in f["working"] and re.fullmatch(r"[\d,.]+", after):
+                assert float(after.replace(",", "")) == pytest.approx(f["value"]), f
+                checked += 1
+    assert checked >= 3 * 6 * 6
+    summary = plan["trajectory_summary"]
+    assert {f["figure"]: f["value"] for f in traj["target_year"]} == summary["target_year"]
+    assert {f["figure"]: f["value"] for f in traj["totals"]} == summary["totals"]
+    for i, t in enumerate(traj["years_totals"]):
+        assert {f["figure"]: f["value"] for f in t["figures"]} == {k: v for k, v in summary["years_totals"][i].items()
+                                                                 if k not in ("year", "basis")}
+    keys = {k["key"] for s in traj["sequence"] for f in s["figures"] for k in f["keys"]}
+    assert "trajectory.levels.all_staff.pace" in keys
+
+
+def test_explain_years_text_and_level():
+    text = invoke(["explain", SMALL, *AS_OF, "--years", "2", "--level", "board"]).stdout
+    assert "Over the next 2 years (whole organisation)" in text
+    assert "Year 1: Board members (board" in text and "Year 2: Board members (board" in text
+    assert "All staff (all_staff" not in text and "Year 1: all levels" not in text
+    assert "  upkeep_people = " in text and "from:    trajectory.levels.board.start_year (line " in text
+    assert "Over the next" not in invoke(["explain", SMALL, *AS_OF]).stdout      # no --years, no trajectory

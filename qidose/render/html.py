@@ -1,8 +1,10 @@
 """The board paper as one self-contained HTML file: styles and charts inline, nothing fetched.
 
 Reads a ``report.Paper``; every piece of text goes through ``html.escape``. Figures carry a
-``data-figure`` attribute ("board.gap", "totals.training_hours") naming the plan figure shown,
-so a test (or a curious analyst) can check the page against `qidose plan --format json`.
+``data-figure`` attribute ("board.gap", "totals.training_hours"; with --years also
+"trajectory.3.board.backlog", "trajectory.3.total.hours", "trajectory.target_year.board") naming
+the figure shown, so a test (or a curious analyst) can check the page against
+`qidose plan --format json`.
 Prints on A4 (``@page``); tables keep their header on each printed page.
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 from html import escape
 
 from qidose import charts
-from qidose.report import Cell, Chart, Paper, Table
+from qidose.report import Cell, Chart, Paper, Table, Years
 
 CSS = """
 :root { --blue: #005EB8; --dark: #003087; --grey: #425563; --pale: #E8EDEE; --text: #231F20; }
@@ -45,6 +47,10 @@ td.num, th.num { text-align: right; }
 td.mark { text-align: center; color: var(--blue); }
 tbody th { font-weight: normal; }
 tr.total td, tr.total th { font-weight: bold; border-top: 2px solid var(--grey); border-bottom: none; }
+table.years tr.year th { background: #F0F4F5; font-weight: normal; border-top: 2px solid var(--grey); padding-top: 0.4rem; }
+table.years tr.year .figure { font-weight: bold; }
+table.years tbody tr:not(.year) th { padding-left: 1rem; }
+table.years tbody { break-inside: avoid; }
 .wide tbody th { min-width: 10rem; }
 #assumptions td, #assumptions tbody th { font-size: 0.8rem; }
 #assumptions tbody th { width: 30%; }
@@ -69,7 +75,7 @@ footer { margin-top: 2.5rem; border-top: 1px solid #D8DDE0; padding-top: 0.6rem;
   h2, h3, caption { break-after: avoid; page-break-after: avoid; }
   #assumptions, #group-detail { break-before: page; }   /* the appendices start on a new page */
   #summary { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  thead th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  thead th, table.years tr.year th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
 
@@ -84,6 +90,8 @@ def render(paper: Paper) -> str:
     out += _summary(paper)
     out += _section("chart", "Training needed, by level", [_figure(paper.chart)])
     out += _section("capacity", "The capacity to plan for", [_table(paper.capacity, "wide keep")] + _suppression(paper))
+    if paper.years is not None:
+        out += _section("trajectory", paper.years.title, _years(paper.years, paper))
     out += _section("doses", "The dose for each level", [
         "<p>Not everyone needs the same depth of the science of improvement. Each level's dose is its own "
         "modules plus the dose of the levels below it (senior leaders and middle managers build on the "
@@ -174,6 +182,29 @@ def _td(cell: Cell, head: bool) -> str:
     scope = ' scope="row"' if head else ""
     detail = f'<br><span class="key">{escape(cell.detail)}</span>' if cell.detail else ""
     return f"<{tag}{scope}{attrs}>{escape(cell.text)}{detail}</{tag}>"
+
+
+NUM = ' class="num"'
+
+
+def _years(years: Years, paper: Paper) -> list[str]:
+    out = [f"<p>{escape(years.intro)}</p>", _figure(years.chart), _table(years.targets, "keep")]
+    if years.budget:
+        out.append('<ul class="notes">' + "".join(f"<li>{escape(b)}</li>" for b in years.budget) + "</ul>")
+    width = len(years.header)
+    rows = ['<table id="trajectory-years" class="years">', f"<caption>{escape(years.caption)}</caption>",
+            "<thead><tr>" + "".join(f'<th scope="col"{"" if i in (0, width - 1) else NUM}>{escape(h)}</th>'
+                                    for i, h in enumerate(years.header)) + "</tr></thead>"]
+    for block in years.blocks:
+        rows.append(f'<tbody data-year="{block.year}"><tr class="year"><th colspan="{width}" scope="colgroup">'
+                    + "".join(_span(c) for c in block.line) + "</th></tr>")
+        rows += ["<tr>" + "".join(_td(c, i == 0) for i, c in enumerate(row)) + "</tr>" for row in block.rows]
+        rows.append("</tbody>")
+    rows.append("</table>")
+    rows.append(f'<p class="note">{escape(years.note)}</p>')
+    out.append("\n".join(rows))
+    out += [f'<p class="note">Note: {escape(n)}</p>' for n in years.notes]
+    return out + _suppression(paper)
 
 
 def _figure(chart: Chart) -> str:

@@ -1,9 +1,10 @@
 """The board paper as Markdown, with each chart as an image file beside it.
 
 Same content as the HTML paper, read from the same ``report.Paper``. `paper.md` gets
-`paper-chart.png` (or .svg) beside it, and with --by `paper-chart-by-directorate.png`; the
-Markdown links them by file name, so the folder can be moved as a whole. Text from the staff
-list or the policy is backslash-escaped, so it cannot turn into links, emphasis or HTML.
+`paper-chart.png` (or .svg) beside it, with --years `paper-chart-years.png`, and with --by
+`paper-chart-by-directorate.png`; the Markdown links them by file name, so the folder can be
+moved as a whole. Text from the staff list or the policy is backslash-escaped, so it cannot
+turn into links, emphasis or HTML.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from pathlib import Path
 
 from qidose import charts
-from qidose.report import Cell, Paper, Table
+from qidose.report import Cell, Paper, Table, Years
 
 from qidose.render.columns import md
 
@@ -21,6 +22,8 @@ def chart_files(paper: Paper, output: str, fmt: str) -> list[tuple[str, str | by
     """[(path, data, chart id)] for each chart: beside `output`, named after it."""
     stem = str(Path(output).with_suffix(""))
     out = [(f"{stem}-chart.{fmt}", paper.chart)]
+    if paper.years is not None:
+        out.append((f"{stem}-chart-years.{fmt}", paper.years.chart))
     if paper.group_chart is not None:
         slug = re.sub(r"[^a-z0-9]+", "-", str(paper.by).lower()).strip("-") or "group"
         out.append((f"{stem}-chart-by-{slug}.{fmt}", paper.group_chart))
@@ -37,6 +40,8 @@ def render(paper: Paper, images: dict[str, str]) -> str:
     out += [f"- {md(n)}" for n in paper.notes] + ([""] if paper.notes else [])
     out += ["## Training needed, by level", "", _image(paper.chart, images), ""]
     out += ["## The capacity to plan for", ""] + _table(paper.capacity) + _suppression(paper)
+    if paper.years is not None:
+        out += _years(paper.years, images) + _suppression(paper)
     out += ["## The dose for each level", "",
             "Not everyone needs the same depth of the science of improvement. Each level's dose is its own modules "
             "plus the dose of the levels below it (senior leaders and middle managers build on the introduction "
@@ -62,6 +67,23 @@ def render(paper: Paper, images: dict[str, str]) -> str:
     out += [f"*Prepared with {md(paper.generator)} from the staff list and the dosing policy ({md(paper.policy)}). "
             f"Figures as at {md(paper.as_of)}.*", ""]
     return "\n".join(out)
+
+
+def _years(years: Years, images: dict[str, str]) -> list[str]:
+    out = [f"## {md(years.title)}", "", md(years.intro), "", _image(years.chart, images), ""]
+    out += _table(years.targets)
+    out += [f"- {md(b)}" for b in years.budget] + ([""] if years.budget else [])
+    numeric = [any(row[i].numeric for b in years.blocks for row in b.rows) for i in range(len(years.header))]
+    out += [f"**{md(years.caption)}**", ""]
+    for block in years.blocks:       # a small table per year, under the year's totals
+        out += ["".join(_span(c) for c in block.line), "",
+                "| " + " | ".join(md(h) for h in years.header) + " |",
+                "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
+        out += ["| " + " | ".join(md(c.text) for c in row) + " |" for row in block.rows]
+        out.append("")
+    out += [f"*{md(years.note)}*", ""]
+    out += [f"> Note: {md(n)}\n" for n in years.notes]
+    return out
 
 
 def _span(cell: Cell) -> str:
