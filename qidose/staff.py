@@ -259,8 +259,11 @@ class _Reader:
         repeats_add, seen = self.repeats.add, self.seen
         width, limit = self.width, len(self.seen)
         people, fte_units = self.people, self.fte_units
-        for cells in self.source.rows:
-            cells.append("")
+        rows = self.source.rows
+        if -1 in (self.fte_index, self.start_index, self.assignment_index):
+            rows = (cells + [""] for cells in rows)   # a missing column reads the empty cell added last
+        highest = _ODD_IDS - (1 << 24)
+        for cells in rows:
             if len(cells) < width:
                 cells = self._pad(cells)
             eid, fte_raw, start_raw, assignment = aux(cells)
@@ -271,7 +274,7 @@ class _Reader:
                 if number is None:
                     continue
             else:
-                if not 0 <= number < _ODD_IDS - (1 << 24):
+                if not 0 <= number < highest:
                     number = self._odd_id(eid, cells)
                     if number is None:
                         continue
@@ -307,10 +310,10 @@ class _Reader:
 
     # -- the rare paths of the loop ----------------------------------------------------------
     def _pad(self, cells: list[str]) -> list[str]:
-        """A short (ragged) row: pad it with empty cells. The appended '' stays last."""
-        if len(cells) > 1:
+        """A short (ragged) row: pad it with empty cells (a row of one empty cell is a blank line)."""
+        if len(cells) > 1 and any(cells):
             self.diagnostics.warn("ragged", self.source.line(), "fewer cells than the header", "read with the missing cells empty")
-        return cells[:-1] + [""] * (self.width - len(cells) + 1) + [""]
+        return cells + [""] * (self.width - len(cells) + 1)
 
     def _odd_id(self, eid: str, cells: list[str]) -> int | None:
         """An employee number that is not a plain number: a blank row, a total row, or a text id."""
