@@ -53,16 +53,33 @@ class Request:
     as_of: dt.date | None = None
     years: int | None = None                  # --years N: add the trajectory over N years
     trained: str | None = None                # --trained FILE: a training-records file
+    engine: str = "auto"                      # --engine: auto, python or duckdb (qidose/fastpath.py)
 
 
-def read_staff(request: Request, config: Config) -> tuple[staff_mod.StaffList, Records | None]:
+def read_staff(request: Request, config: Config, progress=None) -> tuple[staff_mod.StaffList, Records | None]:
     """The staff list, with the training-records file's modules added when one is given."""
     records = records_mod.read(request.trained, config, request.read) if request.trained else None
-    staff = staff_mod.read(request.staff, config, request.read, by=request.by, as_of=request.as_of,
-                           trained=records.trained if records else None)
+    staff = _staff_list(request, config, records.trained if records else None, progress)
     if records is not None:
         records.matched(staff.unmatched_records)
     return staff, records
+
+
+def _staff_list(request: Request, config: Config, trained, progress) -> staff_mod.StaffList:
+    """The plain path, or for a large plain CSV file the fast path (duckdb, when installed): the same
+    StaffList either way. The fast path hands anything unusual back to the plain path, saying why under -v."""
+    from qidose import fastpath
+    reason = None
+    if fastpath.wanted(request.staff, request.engine):
+        try:
+            return fastpath.read(request.staff, config, request.read, by=request.by, as_of=request.as_of,
+                                 trained=trained, progress=progress)
+        except fastpath.Fallback as e:
+            reason = str(e)
+    staff = staff_mod.read(request.staff, config, request.read, by=request.by, as_of=request.as_of, trained=trained)
+    if reason is not None:
+        staff.diagnostics.note(f"{staff.source}: read by the plain path, not duckdb ({reason})")
+    return staff
 
 
 def resources(profile: tuple[dict, dict]) -> Resources:
@@ -73,12 +90,12 @@ def resources(profile: tuple[dict, dict]) -> Resources:
 
 
 def build(request: Request, config: Config | None = None, staff_read: tuple | None = None,
-          profile: tuple[dict, dict] | None = None) -> PlanSet:
+          profile: tuple[dict, dict] | None = None, progress=None) -> PlanSet:
     """Plan from a request. `compare` passes the staff list read once (`read_staff`) and each
     scenario's profile."""
     config = config or config_mod.load(request.config)
     profile = profile if profile is not None else org_mod.load_profile(request.org)
-    staff, records = staff_read if staff_read is not None else read_staff(request, config)
+    staff, records = staff_read if staff_read is not None else read_staff(request, config, progress)
     whole = staff.whole
     estimate = org_mod.estimate_turnover(whole.joiners, whole.dated, whole.people, staff.as_of)
     organisation = org_mod.resolve(config, profile, request.characteristics, estimate)

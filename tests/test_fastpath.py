@@ -1,0 +1,217 @@
+"""The fast path (duckdb) gives the plain path's plan, figures and warnings alike, or hands the file back.
+
+Every comparison runs the same command with --engine python and --engine duckdb and asks for the
+same exit code, stdout and stderr. Timing is the benchmarks' business (benchmarks/), not this file's.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import importlib.util
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import DATA, TINY, invoke
+
+pytest.importorskip("duckdb")
+
+from qidose import config as config_mod  # noqa: E402
+from qidose import fastpath  # noqa: E402
+from qidose.staff_file import ReadOptions  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BAD = DATA / "bad"
+AS_OF = ["--as-of", "2026-10-01"]
+CASES = [c for c in yaml.safe_load((BAD / "cases.yaml").read_text(encoding="utf-8")) if c["args"][:1] == ["plan"]]
+
+
+def both(*args, input=None):
+    """Run a command with each engine; return both runs."""
+    return invoke([*args, "--engine", "python"], input=input), invoke([*args, "--engine", "duckdb"], input=input)
+
+
+def assert_same(python, duckdb):
+    assert python.crashed() == "" and duckdb.crashed() == ""
+    assert (duckdb.code, duckdb.stderr) == (python.code, python.stderr)
+    assert duckdb.stdout == python.stdout
+
+
+def used_duckdb(path, by=None, **options) -> bool:
+    """Whether the fast path reads the file itself (rather than handing it back)."""
+    try:
+        fastpath.read(str(path), config_mod.load(), ReadOptions(**options), by=by, as_of=dt.date(2026, 10, 1))
+    except fastpath.Fallback:
+        return False
+    return True
+
+
+# -- the shipped fixtures ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("by", [None, "Directorate"])
+def test_small_list_same_plan(by):
+    path = DATA / "staff_small.csv"
+    assert used_duckdb(path, by=by)
+    assert_same(*both("plan", path, "--format", "json", *AS_OF, *(["--by", by] if by else [])))
+
+
+def test_example_trust_with_training_records():
+    staff, records = ROOT / "examples" / "staff.csv", ROOT / "examples" / "training-records.csv"
+    assert used_duckdb(staff)
+    assert_same(*both("plan", staff, "--trained", records, "--format", "json", *AS_OF))
+    assert_same(*both("plan", staff, "--trained", records, "--by", "Directorate", "--format", "json", *AS_OF))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_bad_input_corpus_alike(case):
+    """Each case of the bad-input corpus: the fast path reads it alike, or hands it to the plain path."""
+    values = {"file": str((BAD / case["file"]).resolve()) if case.get("file") else "", "tiny": str(TINY),
+              "bad": str(BAD)}
+    args = [a.format(**values) for a in case["args"]]
+    stdin = (BAD / case["stdin"]).read_bytes() if case.get("stdin") else None
+    assert_same(*both(*args, input=stdin))
+
+
+# -- a generated messy national-style list, with every kind of warning -----------------------------
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("esr_generator", ROOT / "benchmarks" / "esr_generator.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def messy(tmp_path_factory):
+    """~4,000 people from the ESR-like generator's messy mode, plus the odd values it does not make:
+    unknown grades, QI roles and training, unreadable dates and FTEs, a person with two QI roles and
+    two services, a row three times over, and title rows above the header."""
+    gen = _generator()
+    rows = [list(r) for r in gen.generate_rows(4000, seed=7, messy=True)]
+    rng = random.Random(7)
+    col = {name: i for i, name in enumerate(gen.HEADER)}
+    for i in rng.sample(range(len(rows)), 60):
+        row = rows[i]
+        kind = i % 6
+        if kind == 0:
+            row[col["Grade"]] = rng.choice(["Grade Q", "Band Z", "Level 12"])
+        elif kind == 1:
+            row[col["QI Role"]] = "QI Wizard"
+        elif kind == 2:
+            row[col["QI Training"]] = "Basket Weaving; Introduction to QI"
+        elif kind == 3:
+            row[col["Start Date"]] = rng.choice(["31/02/2020", "sometime", "2021-13-01", "45123"])
+        elif kind == 4:
+            row[col["FTE"]] = rng.choice(["n/a", "-1", "3.5", "80%", " 0.5 "])
+        else:
+            row[col["Assignment Status"]] = "Suspend No Pay"
+    # one person, three rows: two QI roles and two services (the first row counts), and a repeat
+    first = list(rows[10])
+    second = list(first)
+    second[col["Assignment Number"]] += "-2"
+    second[col["Directorate"]] = "Somewhere Else"
+    second[col["QI Role"]] = "Improvement Advisor"
+    first[col["QI Role"]] = "Quality Coach"
+    rows[10:11] = [first, second]
+    rows.insert(500, list(rows[400]))
+    rows.insert(900, list(rows[400]))          # the same row three times
+    path = tmp_path_factory.mktemp("fast") / "messy.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        f.write("Staff in post report\r\n\r\nRun date:,01/10/2026\r\n")
+        writer = csv.writer(f, lineterminator="\r\n")
+        writer.writerow(gen.HEADER)
+        writer.writerows(rows)
+    records = path.parent / "records.csv"
+    eids = sorted({r[0] for r in rows})
+    with records.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Employee Number", "Course Name", "Completion Date"])
+        for eid in eids[::37] + ["99999999"]:
+            writer.writerow([eid, rng.choice(["Improvement Coaching", "Introduction to QI", "Bronze"]), "01/01/2024"])
+    return path, records
+
+
+def test_messy_list_uses_duckdb_and_warns_of_everything(messy):
+    path, _ = messy
+    assert used_duckdb(path)
+    python, duckdb = both("plan", path, "--format", "json", *AS_OF)
+    assert_same(python, duckdb)
+    for words in ("not a band", "QI role qidose does not know", "QI training qidose does not know",
+                  "start date qidose cannot read", "FTE", "duplicate row", "more than one service"):
+        assert words in python.stderr
+
+
+@pytest.mark.parametrize("extra", [["--by", "Directorate"], ["--by", "Staff Group"], ["--format", "csv"]])
+def test_messy_list_by_and_formats(messy, extra):
+    path, _ = messy
+    assert_same(*both("plan", path, *AS_OF, *(extra if "--format" in extra else ["--format", "json", *extra])))
+
+
+def test_messy_list_with_training_records(messy):
+    path, records = messy
+    assert_same(*both("plan", path, "--trained", records, "--format", "json", *AS_OF))
+
+
+# -- handing files back ----------------------------------------------------------------------------
+
+def test_without_duckdb_the_plain_path_reads_it(monkeypatch):
+    monkeypatch.setattr(fastpath, "available", lambda: False)
+    path = DATA / "staff_small.csv"
+    python, duckdb = both("plan", path, "--format", "json", *AS_OF)
+    assert_same(python, duckdb)
+    verbose = invoke(["-v", "plan", path, "--format", "json", *AS_OF, "--engine", "duckdb"])
+    assert "read by the plain path, not duckdb (duckdb is not installed" in verbose.stderr
+
+
+@pytest.mark.parametrize("options, reason", [
+    ({"encoding": "cp1252"}, "--encoding"),
+    ({"delimiter": ";"}, "--delimiter"),
+])
+def test_unusual_options_hand_the_file_back(options, reason):
+    with pytest.raises(fastpath.Fallback, match=reason):
+        fastpath.read(str(DATA / "staff_small.csv"), config_mod.load(), ReadOptions(**options))
+
+
+def test_stdin_is_the_plain_paths():
+    path = DATA / "staff_small.csv"
+    python, duckdb = both("plan", "-", "--format", "json", *AS_OF, input=path.read_bytes())
+    assert_same(python, duckdb)
+    assert not fastpath.wanted("-", "duckdb")
+
+
+def test_auto_uses_duckdb_only_for_large_files(tmp_path, monkeypatch):
+    small = DATA / "staff_small.csv"
+    assert not fastpath.wanted(str(small), "auto")
+    assert fastpath.wanted(str(small), "duckdb")
+    assert not fastpath.wanted(str(small), "python")
+    monkeypatch.setattr(fastpath, "AUTO_BYTES", 10)
+    assert fastpath.wanted(str(small), "auto")
+    assert_same(*both("plan", small, "--format", "json", *AS_OF))
+
+
+def test_the_first_row_counts_for_a_person_in_two_places(tmp_path):
+    """Row order decides a person's service, --by group and QI role when their rows disagree: the fast
+    path asks duckdb for the file order of just those people."""
+    with (DATA / "staff_small.csv").open(encoding="utf-8-sig", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    col = {name: i for i, name in enumerate(header)}
+    later = list(rows[3])
+    later[col["Assignment Number"]] += "-2"
+    later[col["Directorate"]] = "Somewhere Else"
+    later[col["QI Role"]] = "Improvement Advisor"
+    rows[3][col["QI Role"]] = "Quality Coach"
+    earlier = list(rows[7])
+    earlier[col["Assignment Number"]] += "-2"
+    earlier[col["Directorate"]] = "First Place"
+    rows.insert(0, earlier)          # this person's first row is now the other one
+    rows.append(later)
+    path = tmp_path / "order.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows])
+    assert used_duckdb(path, by="Directorate")
+    python, duckdb = both("plan", path, "--by", "Directorate", "--format", "json", *AS_OF)
+    assert_same(python, duckdb)
+    assert "2 people: with assignments in more than one service" in python.stderr
