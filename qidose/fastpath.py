@@ -42,7 +42,7 @@ from qidose.staff_file import ReadOptions, open_rows
 AUTO_BYTES = 50 * 2**20   # --engine auto: files larger than this go to duckdb (see benchmarks/README.md)
 _HEAD = 65536
 _EXAMPLES = 5
-_FTE_UNIT = 10000         # as the plain path: FTE in ten-thousandths, summed exactly
+_FTE_UNIT = staff_mod.FTE_UNIT   # as the plain path: FTE in ten-thousandths, summed exactly
 _UNDATED, _EARLIER, _RECENT, _LATER = 0, 1, 2, 3
 _COMBINATIONS = (1 << 22) - 1
 _FIELDS = {"eid": "employee_id", "asg": "assignment", "st": "status", "sg": "staff_group", "jr": "job_role",
@@ -180,7 +180,7 @@ class _Scan:
         self.wanted: dict[str, set] = {}          # warning kind -> the values whose rows the plain path names
         self.cids: dict[int, int] = {}            # combination hash -> index into self.combinations
         self.fte_words: dict[str, tuple] = {}     # FTE value -> the words of its warning
-        self.meaning: dict[tuple, tuple] = {}     # (level, QI role, training) -> (level id, trained, capacity level)
+        self.meaning: dict[tuple, tuple] = {}     # (QI role index, training mask) -> (QI role, training)
 
     # the CSV as duckdb reads it: every column text, an empty cell ''
     def _source(self, ordinality: bool = False) -> str:
@@ -415,38 +415,15 @@ class _Scan:
     def _add(self, whole, groups, lvl, role_i, mask, pid, cats, people, units) -> None:
         """As the plain path's census: `people` people of one level, role, training, place and start."""
         service, group = self.places[pid]
-        known = self.meaning.get((lvl, role_i, mask))
+        known = self.meaning.get((role_i, mask))
         if known is None:
-            lid = ROLE_LEVELS[lvl]
-            role = None if role_i is None else CAPACITY_LEVELS[role_i]
-            trained = frozenset(m for i, m in enumerate(self.modules) if mask >> i & 1)
-            known = self.meaning[(lvl, role_i, mask)] = (lid, self.classifier.covers(trained, lid),
-                                                         self._capacity(role, trained))
-        lid, trained_here, capacity = known
-        fte = units / _FTE_UNIT
+            known = self.meaning[(role_i, mask)] = (
+                None if role_i is None else CAPACITY_LEVELS[role_i],
+                frozenset(m for i, m in enumerate(self.modules) if mask >> i & 1))
         dated = people if cats & ~(1 << _UNDATED) else 0
         joiners = people if cats & (1 << _RECENT) and not cats & (1 << _EARLIER) else 0
-        targets = [whole] if self.by_index is None else [whole, groups.setdefault(group, Census())]
-        for census in targets:
-            census.headcount[lid] += people
-            census.fte[lid] += fte
-            if trained_here:
-                census.already_trained[lid] += people
-            if capacity is not None:
-                census.headcount[capacity] += people
-                census.fte[capacity] += fte
-                census.already_trained[capacity] += people
-            if service:
-                census.services.add(service)
-            census.dated += dated
-            census.joiners += joiners
-
-    def _capacity(self, role, trained) -> str | None:
-        """As the plain path: the deepest capacity level a person is in, by QI role or training."""
-        for lid in reversed(CAPACITY_LEVELS):
-            if role == lid or self.classifier.covers(trained, lid):
-                return lid
-        return None
+        staff_mod.add_people(self.classifier, whole, None if self.by_index is None else groups, ROLE_LEVELS[lvl],
+                             units, known[0], known[1], service, group, people, dated, joiners)
 
     # warnings, in the plain path's order and words ------------------------------------------------------
     def _warnings(self, after: list[tuple]) -> None:

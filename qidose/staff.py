@@ -21,7 +21,7 @@ import sys
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import chain, compress
 from operator import itemgetter
 
 from qidose.classify import Classifier, band_code
@@ -32,7 +32,7 @@ from qidose.staff_file import ReadOptions, RowSource, open_rows
 
 _HEADER_SEARCH = 30          # rows looked at for the header
 _MAX_FTE = 2.0               # more than this on one assignment is taken as a typing error
-_FTE_UNIT = 10000            # FTE is kept in ten-thousandths
+FTE_UNIT = 10000             # FTE is kept in ten-thousandths
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b", re.IGNORECASE)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _ODD_IDS = 0xFFFFFFFF        # employee numbers that are not small whole numbers count down from here
@@ -245,7 +245,9 @@ class _Reader:
         self.seen = bytearray(1 << 20)  # one bit per employee number seen; grows to the largest number
         self.odd_ids: dict[str, int] = {}
         self.far_ids: set[int] = set()
-        self.repeats: set[int] = set()
+        self.repeats = array("I")      # employee numbers met again (a set only after the read, to keep the peak low)
+        self.whole: Census = Census()
+        self.groups: dict[str, Census] = {}
         self.rows_read = 0
         self.rows_in_post = 0
         self.not_in_post = 0
@@ -256,7 +258,7 @@ class _Reader:
         combination_get, fte_get, start_get = self.combination_of.get, self.fte_of.get, self.start_of.get
         key_of = itemgetter(*self.key_index) if len(self.key_index) > 1 else (lambda c, i=self.key_index[0]: (c[i],))
         aux = itemgetter(self.id_index, self.fte_index, self.start_index, self.assignment_index)
-        repeats_add, seen = self.repeats.add, self.seen
+        repeats_add, seen = self.repeats.append, self.seen
         width, limit = self.width, len(self.seen)
         people, fte_units = self.people, self.fte_units
         rows = self.source.rows
@@ -307,6 +309,7 @@ class _Reader:
             fte_units[combination] += fte
         self.rows_in_post = len(self.ids)
         self.rows_read = self.rows_in_post + self.not_in_post
+        self.seen = bytearray()   # no longer needed: free it before the census
 
     # -- the rare paths of the loop ----------------------------------------------------------
     def _pad(self, cells: list[str]) -> list[str]:
@@ -344,12 +347,12 @@ class _Reader:
             self.seen.extend(bytes(max((number >> 3) + 1, 2 * len(self.seen)) - len(self.seen)))
             bit = 1 << (number & 7)
             if self.seen[number >> 3] & bit:
-                self.repeats.add(number)
+                self.repeats.append(number)
             else:
                 self.seen[number >> 3] |= bit
             return
         if number in self.far_ids:   # very large numbers and stand-ins for text ids
-            self.repeats.add(number)
+            self.repeats.append(number)
         else:
             self.far_ids.add(number)
 
@@ -400,7 +403,7 @@ class _Reader:
 
     def _fte(self, raw: str) -> int:
         value, problem = _parse_fte(raw)
-        units = round(value * _FTE_UNIT)
+        units = round(value * FTE_UNIT)
         if problem is None:
             self.fte_of[raw] = units
         else:  # not cached, so every such row is counted and named
@@ -430,30 +433,45 @@ class _Reader:
         """Count people: single-row people from the running tallies, several-row people merged one by one."""
         people, fte_units, codes = self.people, self.fte_units, self.codes
         extra = self._training_by_number(trained)
-        special = self.repeats | set(extra) if extra else self.repeats
-        # (employee number, row) of the rows of people with several rows or outside training records
-        rows = sorted(self.ids[k] << 32 | k for k in compress(range(len(self.ids)), map(special.__contains__, self.ids)))
-        for key in rows:   # their rows come out of the tallies; they are added back merged below
-            code = codes[key & 0xFFFFFFFF]
-            people[(code >> 18 & _COMBINATION) << 2 | (code & 3)] -= 1
-            fte_units[code >> 18 & _COMBINATION] -= (code >> 2) & 0xFFFF
-        whole, groups = Census(), {}
+        # The rows of people with several rows (or in the training records), in 16 ranges of employee
+        # number, so that sorting holds a sixteenth of them at a time and people still come in order.
+        shift = max(max(self.ids, default=0).bit_length() - 4, 0)
+        parts = [array("Q") for _ in range(16)]
+        for k in compress(range(len(self.ids)), self._marked(extra)):
+            parts[self.ids[k] >> shift].append(self.ids[k] << 32 | k)
+        merged, matched = [], 0
+        for part in parts:
+            for key in sorted(part):   # their rows come out of the tallies and are added back merged
+                code = codes[key & 0xFFFFFFFF]
+                people[(code >> 18 & _COMBINATION) << 2 | (code & 3)] -= 1
+                fte_units[code >> 18 & _COMBINATION] -= (code >> 2) & 0xFFFF
+                if merged and merged[0] == key >> 32:
+                    merged[1].append(code)
+                    continue
+                if merged:
+                    matched += self._add_person(merged[0], merged[1], extra)
+                merged = [key >> 32, [code]]
+        if merged:
+            matched += self._add_person(merged[0], merged[1], extra)
         for combination, c in enumerate(self.combinations):
             counts = people[combination * 4:combination * 4 + 4]
             if any(counts):
-                self._add(whole, groups, c.level, fte_units[combination], c.qi_role, c.trained, c.service, c.group,
-                          sum(counts), counts[_EARLIER] + counts[_RECENT] + counts[_LATER], counts[_RECENT])
-        matched, person, current = 0, [], None
-        for key in rows + [None]:
-            number = None if key is None else key >> 32
-            if number != current and person:
-                self._add_person(whole, groups, person, extra.get(current, frozenset()))
-                matched += current in extra
-                person = []
-            if key is not None:
-                current = number
-                person.append(codes[key & 0xFFFFFFFF])
-        return whole, groups, len(trained) - matched
+                self._add(self.whole, self.groups, c.level, fte_units[combination], c.qi_role, c.trained, c.service,
+                          c.group, sum(counts), counts[_EARLIER] + counts[_RECENT] + counts[_LATER], counts[_RECENT])
+        return self.whole, self.groups, len(trained) - matched
+
+    def _marked(self, extra: dict[int, frozenset[str]]):
+        """For each row: is its person one of the repeats or in the training records? Evaluated in C."""
+        ids, top = self.ids, max(self.ids, default=0)
+        if top >= 1 << 31:   # text ids or huge numbers: a set (such files are small)
+            special = set(self.repeats) | set(extra)
+            return map(special.__contains__, ids)
+        marks = bytearray((top >> 3) + 1)
+        for number in chain(self.repeats, extra):
+            if number <= top:
+                marks[number >> 3] |= 1 << (number & 7)
+        return map(int.__and__, map(marks.__getitem__, map((3).__rrshift__, ids)),
+                   map((1).__lshift__, map((7).__and__, ids)))
 
     def _training_by_number(self, trained: dict[str, frozenset[str]]) -> dict[int, frozenset[str]]:
         out = {}
@@ -464,7 +482,9 @@ class _Reader:
                 out[number] = out.get(number, frozenset()) | modules
         return out
 
-    def _add_person(self, whole, groups, person_codes: list[int], extra: frozenset[str]) -> None:
+    def _add_person(self, number: int, person_codes: list[int], extra_by_number: dict) -> int:
+        """Merge one person's rows into the census; 1 if a training record matched them."""
+        extra = extra_by_number.get(number, frozenset())
         unique = list(dict.fromkeys(person_codes))
         if len(unique) < len(person_codes):
             self.diagnostics.warn("duplicate", None, "the same as an earlier row of the same person (same "
@@ -485,34 +505,36 @@ class _Reader:
             self.diagnostics.warn("conflict", None, "with assignments in more than one service or group",
                                   "each counted once, where their first row puts them", unit="person")
         recent = int(_RECENT in dated and _EARLIER not in dated)   # the earliest start is in the last 12 months
-        self._add(whole, groups, level, fte, role, frozenset(modules), first.service, first.group, 1,
+        self._add(self.whole, self.groups, level, fte, role, frozenset(modules), first.service, first.group, 1,
                   int(bool(dated)), recent)
+        return int(number in extra_by_number)
 
     def _add(self, whole, groups, level, fte_units, role, trained, service, group, count, dated, joiners) -> None:
-        lid = ROLE_LEVELS[level]
-        capacity = self._capacity(role, trained)
-        fte = fte_units / _FTE_UNIT
-        targets = (whole, groups.setdefault(group, Census())) if "by" in self.fields else (whole,)
-        for census in targets:
-            census.headcount[lid] += count
-            census.fte[lid] += fte
-            if self.classifier.covers(trained, lid):
-                census.already_trained[lid] += count
-            if capacity is not None:
-                census.headcount[capacity] += count
-                census.fte[capacity] += fte
-                census.already_trained[capacity] += count
-            if service:
-                census.services.add(service)
-            census.dated += dated
-            census.joiners += joiners
+        add_people(self.classifier, whole, groups if "by" in self.fields else None, ROLE_LEVELS[level], fte_units,
+                   role, trained, service, group, count, dated, joiners)
 
-    def _capacity(self, role: str | None, trained: frozenset) -> str | None:
-        """The deepest capacity level a person is in: flagged by QI role, or trained for its dose."""
-        for lid in reversed(CAPACITY_LEVELS):
-            if role == lid or self.classifier.covers(trained, lid):
-                return lid
-        return None
+
+def add_people(classifier: Classifier, whole: Census, groups: dict[str, Census] | None, level: str, fte_units: int,
+               role: str | None, trained: frozenset[str], service: str, group: str, count: int, dated: int,
+               joiners: int) -> None:
+    """Count `count` people of one role level, QI role, training, service and start into the census
+    (and their --by group's, when `groups` is given). Both engines count through here."""
+    capacity = next((lid for lid in reversed(CAPACITY_LEVELS)   # the deepest capacity level they are in
+                     if role == lid or classifier.covers(trained, lid)), None)
+    fte = fte_units / FTE_UNIT
+    for census in (whole,) if groups is None else (whole, groups.setdefault(group, Census())):
+        census.headcount[level] += count
+        census.fte[level] += fte
+        if classifier.covers(trained, level):
+            census.already_trained[level] += count
+        if capacity is not None:
+            census.headcount[capacity] += count
+            census.fte[capacity] += fte
+            census.already_trained[capacity] += count
+        if service:
+            census.services.add(service)
+        census.dated += dated
+        census.joiners += joiners
 
 
 def _parse_fte(raw: str) -> tuple[float, tuple[str, str] | None]:
