@@ -24,6 +24,8 @@ from qidose.errors import ConfigError
 Path_ = tuple  # a key path such as ("levels", "board", "coverage")
 
 _YAML_11_WORDS = {"yes", "no", "on", "off", "y", "n"}
+# libyaml's safe loader composes the same nodes, with the same line marks, about 15 times faster.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load(path: Path | str, text: str | None = None) -> tuple[Any, dict[Path_, int]]:
@@ -41,7 +43,7 @@ def load(path: Path | str, text: str | None = None) -> tuple[Any, dict[Path_, in
         except OSError as e:
             raise ConfigError(f"{name}: cannot read ({e.strerror})") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
