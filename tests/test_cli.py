@@ -130,3 +130,13 @@ def test_stdin_is_read():
     data = (DATA / "staff_small.csv").read_bytes()
     result = run("plan", "-", "--format", "json", input=data)
     assert result.code == 0 and result.json()["source"]["file"] == "stdin"
+
+
+def test_a_staff_list_given_as_a_profile_or_config_is_refused_without_quoting_it():
+    with open(EXAMPLE, encoding="utf-8-sig", newline="") as f:
+        first_name = next(csv.DictReader(f))["Full Name"]
+    for args in (("plan", EXAMPLE, "--org", EXAMPLE), ("check-config", EXAMPLE), ("plan", EXAMPLE, "--config", EXAMPLE)):
+        result = run(*args)
+        assert result.code == 2 and result.stdout == ""
+        assert first_name.split(",")[0] not in result.stderr and "10007810" not in result.stderr
+        assert "is this the right file?" in result.stderr
