@@ -550,3 +550,38 @@ def _describe(value: Any) -> str:
         # not quoted: it may be a line of a staff list given by mistake, names and all
         return f"text of {len(value):,} characters (is this the right file?)"
     return f"{type(value).__name__} {value!r}"
+
+
+def numbered_keys(config: Config) -> list[str]:
+    """The config keys that hold a number the plan uses (each should have a source)."""
+    keys = ["hours_per_day"]
+    for mid, module in config.modules.items():
+        keys.append(f"modules.{mid}.hours")
+        if module.delivery == "face_to_face":
+            keys += [f"modules.{mid}.cohort_size", f"modules.{mid}.facilitators_per_cohort"]
+    for lid, level in config.levels.items():
+        if level.kind == "role":
+            keys.append(f"levels.{lid}.coverage")
+        else:
+            keys += [f"levels.{lid}.capacity.{k}" for k in ("per_1000_staff", "per_service", "minimum")]
+    for name, char in config.characteristics.items():
+        if char.default is not None:
+            keys.append(f"characteristics.{name}.default")
+        for effects in (char.values or {}).values():
+            keys += [e.key for e in effects]
+    if config.trajectory is not None:
+        rules = config.trajectory
+        for step in rules.steps.values():
+            keys += [step.start_key] + ([step.pace_key] if step.pace is not None else [])
+        for levels in rules.maturity.values():
+            keys += [key for changes in levels.values() for value, key in changes.values() if value is not None]
+        if rules.facilitator_hours_per_expert is not None:
+            keys.append("trajectory.facilitator_hours_per_expert")
+    if config.costs is not None:
+        keys += [f"costs.hourly_cost.{lid}" for lid in config.costs.hourly_cost]
+    return keys
+
+
+def unsourced_numbers(config: Config) -> list[str]:
+    return [k for k in numbered_keys(config) if not config.sources.get(k, "").strip()
+            or config.sources[k] == "no source given"]
