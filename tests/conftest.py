@@ -8,6 +8,7 @@ Click 8.2+ keeps stderr separate by default (`mix_stderr` is gone): `result.stdo
 from __future__ import annotations
 
 import csv
+import json
 import re
 import traceback
 from dataclasses import dataclass
@@ -29,6 +30,9 @@ class Ran:
     stderr: str
     exception: BaseException | None    # an exception that escaped (never SystemExit)
     trace: str = ""
+
+    def json(self):
+        return json.loads(self.stdout)
 
     def crashed(self) -> str:
         """'' if the run ended cleanly, else what escaped, with its traceback."""
