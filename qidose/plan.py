@@ -74,14 +74,15 @@ def make_plan(config: Config, organisation: Organisation, census: Census, group:
 
 
 def _organisation_figures(config, organisation, census, staff, services) -> dict[str, Figure]:
+    fte = round(sum(census.fte[lid] for lid in ROLE_LEVELS), 2)
+    counted = f"{num(services)} service{'' if services == 1 else 's'}"
+    set_by_hand = organisation.services.value is not None
     out = {
         "staff_in_post": Figure(staff, "distinct people in post in the staff list",
                                 f"{num(staff)} people", ("staff_list.in_post",)),
-        "fte": Figure(round(sum(census.fte[lid] for lid in ROLE_LEVELS), 2), "sum of in-post FTE",
-                      f"{num(round(sum(census.fte[lid] for lid in ROLE_LEVELS), 2))} FTE", ("staff_list.columns.fte",)),
-        "services": Figure(services, "distinct values of the service column" if organisation.services.value is None
-                           else "services as set", f"{num(services)} services ({organisation.services.origin})"
-                           if organisation.services.value is not None else f"{num(services)} services",
+        "fte": Figure(fte, "sum of in-post FTE", f"{num(fte)} FTE", ("staff_list.columns.fte",)),
+        "services": Figure(services, "services as set" if set_by_hand else "distinct values of the service column",
+                           f"{counted} ({organisation.services.origin})" if set_by_hand else counted,
                            ("staff_list.columns.service",)),
     }
     for key, setting in organisation.settings().items():
