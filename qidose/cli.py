@@ -211,7 +211,8 @@ def plan(log, staff, fmt, output, suppress_below, **opts):
     fmt = _format(fmt, output)
     options = {"color": sys.stdout.isatty() and not os.environ.get("NO_COLOR") and not output} if fmt == "table" else {}
     options["suppress_below"] = suppress_below
-    _emit(render(fmt, planset, **options), output, (staff, opts["config_path"] or "-", opts["org"] or "-"))
+    _emit(render(fmt, planset, **options), output,
+          (staff, opts["config_path"] or "-", opts["org"] or "-", opts.get("trained") or "-"))
 
 
 @cli.command(context_settings=CONTEXT)
