@@ -7,19 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qidose import config as config_mod
 from qidose import organisation as org_mod
-from qidose import records as records_mod
 from qidose import staff as staff_mod
 from qidose.config import Config
 from qidose.diagnostics import Diagnostics
 from qidose.organisation import Organisation, Setting
 from qidose.plan import Plan, make_plan
-from qidose.records import Records
 from qidose.staff_file import ReadOptions
-from qidose.trajectory import Resources, Trajectory, make_trajectory
+
+if TYPE_CHECKING:   # loaded only when --trained or --years asks for them (start-up time)
+    from qidose.records import Records
+    from qidose.trajectory import Resources, Trajectory
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,10 @@ class Request:
 
 def read_staff(request: Request, config: Config, progress=None) -> tuple[staff_mod.StaffList, Records | None]:
     """The staff list, with the training-records file's modules added when one is given."""
-    records = records_mod.read(request.trained, config, request.read) if request.trained else None
+    records = None
+    if request.trained:
+        from qidose import records as records_mod
+        records = records_mod.read(request.trained, config, request.read)
     staff = _staff_list(request, config, records.trained if records else None, progress)
     if records is not None:
         records.matched(staff.unmatched_records)
@@ -84,6 +88,7 @@ def _staff_list(request: Request, config: Config, trained, progress) -> staff_mo
 
 def resources(profile: tuple[dict, dict]) -> Resources:
     """What a profile (or scenario) sets for the trajectory: hourly_cost, facilitator_hours_per_expert."""
+    from qidose.trajectory import Resources
     values, origins = profile
     return Resources(**{k: Setting(values[k], origins[k], None) for k in org_mod.RESOURCE_KEYS
                         if values.get(k) is not None})
@@ -113,7 +118,9 @@ def build(request: Request, config: Config | None = None, staff_read: tuple | No
     }
     if records is not None:
         source["training_records"] = records.summary()
-    trajectory = (make_trajectory(config, plan, organisation, request.years, resources(profile))
-                  if request.years is not None else None)
+    trajectory = None
+    if request.years is not None:
+        from qidose.trajectory import make_trajectory
+        trajectory = make_trajectory(config, plan, organisation, request.years, resources(profile))
     return PlanSet(plan, groups, config, organisation, source, staff.diagnostics, request.by,
                    trajectory=trajectory, records=records)
