@@ -39,17 +39,9 @@ CAPACITY = (
     ("annual_upkeep_people", "Upkeep: people a year"),
     ("annual_upkeep_hours", "Upkeep: hours a year"),
 )
-# The by-group table's columns, from each group's totals (and its staff in post).
-GROUP_COLUMNS = (
-    ("headcount", "People in post"),
-    ("target_people", "Target"),
-    ("already_trained", "Already trained"),
-    ("gap", "To train"),
-    ("training_hours", "Training hours"),
-    ("cohorts", "Cohorts"),
-    ("facilitator_hours", "Facilitator hours"),
-    ("annual_upkeep_hours", "Upkeep: hours a year"),
-)
+# The by-group table's columns: the capacity table's that a group's totals have, people as "in post".
+GROUP_COLUMNS = tuple((name, "People in post" if name == "headcount" else heading) for name, heading in CAPACITY
+                      if name not in ("dose_hours", "annual_upkeep_people"))
 
 
 @dataclass(frozen=True)
