@@ -21,6 +21,7 @@ import sys
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from itertools import chain, compress
 from operator import itemgetter
 
@@ -40,6 +41,7 @@ _NOT_IN_POST = -1
 _COMBINATION = (1 << 22) - 1   # bits 18-39 of a row's code
 # Start-date categories of a row, against the 12 months to as_of.
 _UNDATED, _EARLIER, _RECENT, _LATER = 0, 1, 2, 3
+_SEPARATOR = "\x1f"   # the ASCII unit separator: joins a row's values into one key
 _CATEGORICAL = ("status", "staff_group", "job_role", "position_title", "band", "qi_role", "qi_training", "service")
 
 
@@ -204,8 +206,7 @@ def _missing(name, wanted, header, what, extra=""):
 
 # -- rows to people ------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class _Combination:
+class _Combination(NamedTuple):
     """What one distinct combination of categorical values means."""
 
     level: int                      # index into ROLE_LEVELS
@@ -233,10 +234,17 @@ class _Reader:
         self.width = max(self.key_index + [self.id_index, self.fte_index, self.start_index, self.assignment_index]) + 1
         self.in_post = config.staff_list.in_post
         self.combinations: list[_Combination] = []
-        self.combination_of: dict[tuple, int] = {}
+        self.combination_of: dict[str, int] = {}   # the values a row's rules read, joined -> combination
+        self.odd_keys: dict[tuple, int] = {}       # the same, for values that hold the separator
+        self.values_of = itemgetter(*self.key_index) if len(self.key_index) > 1 else (lambda c, i=self.key_index[0]: (c[i],))
+        # Where each field sits in a combination's values (a field the file lacks: the "" added last).
+        at = {f: self.fields.index(f) if f in self.fields else len(self.fields) for f in _CATEGORICAL + ("by",)}
+        self.status_of = (lambda v: None) if "status" not in self.fields else itemgetter(at["status"])
+        self.role_of = itemgetter(at["staff_group"], at["job_role"], at["position_title"], at["band"])
+        self.qi_key_of = itemgetter(at["qi_role"], at["qi_training"])
+        self.place_of = itemgetter(at["service"], at["by"])
+        self.in_post_of: dict[str | None, bool] = {}
         self.level_of: dict[tuple, int] = {}
-        self.people: list[int] = []         # per combination × start category: people counted so far
-        self.fte_units: list[int] = []      # per combination: FTE units counted so far
         self.qi_of: dict[tuple, tuple] = {}
         self.fte_of: dict[str, int] = {"": 0} if "fte" not in index else {}
         self.start_of: dict[str, int] = {}
@@ -256,11 +264,11 @@ class _Reader:
         """Reduce every row to (employee number, code). The hot loop: keep it lean."""
         ids_append, codes_append = self.ids.append, self.codes.append
         combination_get, fte_get, start_get = self.combination_of.get, self.fte_of.get, self.start_of.get
-        key_of = itemgetter(*self.key_index) if len(self.key_index) > 1 else (lambda c, i=self.key_index[0]: (c[i],))
+        values_of = self.values_of
+        join = _SEPARATOR.join
         aux = itemgetter(self.id_index, self.fte_index, self.start_index, self.assignment_index)
         repeats_add, seen = self.repeats.append, self.seen
         width, limit = self.width, len(self.seen)
-        people, fte_units = self.people, self.fte_units
         rows = self.source.rows
         if -1 in (self.fte_index, self.start_index, self.assignment_index):
             rows = (cells + [""] for cells in rows)   # a missing column reads the empty cell added last
@@ -280,10 +288,10 @@ class _Reader:
                     number = self._odd_id(eid, cells)
                     if number is None:
                         continue
-            key = key_of(cells)
+            key = join(values_of(cells))
             combination = combination_get(key)
             if combination is None:
-                combination = self._combination(key)
+                combination = self._combination(key, cells)
             if combination < 0:
                 self.not_in_post += 1
                 continue
@@ -305,8 +313,6 @@ class _Reader:
                 limit = len(seen)
             ids_append(number)
             codes_append((hash(assignment) & 0xFFFFFF) << 40 | combination << 18 | fte << 2 | start)
-            people[combination << 2 | start] += 1
-            fte_units[combination] += fte
         self.rows_in_post = len(self.ids)
         self.rows_read = self.rows_in_post + self.not_in_post
         self.seen = bytearray()   # no longer needed: free it before the census
@@ -356,30 +362,40 @@ class _Reader:
         else:
             self.far_ids.add(number)
 
-    def _combination(self, key: tuple) -> int:
-        key = tuple(map(sys.intern, key))   # shared strings: a national file has tens of thousands of keys
-        values = dict(zip(self.fields, key))
-        status = values.get("status")
-        if status is not None and fold(status) not in self.in_post:
-            self.combination_of[key] = _NOT_IN_POST
+    def _combination(self, key: str, cells: list[str]) -> int:
+        """A new combination: classify it once. Its key is its values joined by a separator; a cell that
+        holds the separator would make the key ambiguous, so such combinations are keyed by their cells."""
+        cells = self.values_of(cells)
+        if key.count(_SEPARATOR) != len(self.fields) - 1:
+            number = self.odd_keys.get(cells)
+            if number is None:
+                number = self.odd_keys[cells] = self._classify(cells)
+            return number
+        number = self.combination_of[sys.intern(key)] = self._classify(cells)
+        return number
+
+    def _classify(self, values: tuple[str, ...]) -> int:
+        values += ("",)   # a field the file does not have reads the empty cell added last
+        status = self.status_of(values)
+        in_post = self.in_post_of.get(status)
+        if in_post is None:
+            in_post = self.in_post_of[status] = status is None or fold(status) in self.in_post
+        if not in_post:
             return _NOT_IN_POST
-        role_key = tuple(values.get(f, "") for f in ("staff_group", "job_role", "position_title", "band"))
+        role_key = self.role_of(values)
         level = self.level_of.get(role_key)
         if level is None:
             level = self.level_of[role_key] = self._level(*role_key)
-        qi_key = (values.get("qi_role", ""), values.get("qi_training", ""))
+        qi_key = self.qi_key_of(values)
         qi = self.qi_of.get(qi_key)
         if qi is None:
             qi = self.qi_of[qi_key] = self._qi(*qi_key)
-        self.combinations.append(_Combination(level, qi[0], qi[1], values.get("service", "").strip(),
-                                              values.get("by", "").strip()))
+        service, group = self.place_of(values)
+        self.combinations.append(_Combination(level, qi[0], qi[1], service.strip(), group.strip()))
         if len(self.combinations) > _COMBINATION:
             raise InputError(f"{self.source.name}: more than {_COMBINATION:,} distinct combinations of the columns "
                              f"qidose reads; is the file a staff list?")
-        self.people.extend((0, 0, 0, 0))
-        self.fte_units.append(0)
-        number = self.combination_of[key] = len(self.combinations) - 1
-        return number
+        return len(self.combinations) - 1
 
     def _level(self, staff_group: str, job_role: str, position_title: str, raw_band: str) -> int:
         band = None
@@ -430,8 +446,9 @@ class _Reader:
 
     # -- after the read ----------------------------------------------------------------------
     def census(self, trained: dict[str, frozenset[str]]) -> tuple[Census, dict[str, Census], int]:
-        """Count people: single-row people from the running tallies, several-row people merged one by one."""
-        people, fte_units, codes = self.people, self.fte_units, self.codes
+        """Count people: single-row people from tallies of the rows, several-row people merged one by one."""
+        codes = self.codes
+        people, fte_units = self._tallies()
         extra = self._training_by_number(trained)
         # The rows of people with several rows (or in the training records), in 16 ranges of employee
         # number, so that sorting holds a sixteenth of them at a time and people still come in order.
@@ -459,6 +476,14 @@ class _Reader:
                 self._add(self.whole, self.groups, c.level, fte_units[combination], c.qi_role, c.trained, c.service,
                           c.group, sum(counts), counts[_EARLIER] + counts[_RECENT] + counts[_LATER], counts[_RECENT])
         return self.whole, self.groups, len(trained) - matched
+
+    def _tallies(self) -> tuple[list[int], list[int]]:
+        """Rows counted as people (per combination and start category) and their FTE units (per combination)."""
+        people, fte_units = [0] * (4 * len(self.combinations)), [0] * len(self.combinations)
+        for code, n in Counter(map(((1 << 40) - 1).__and__, self.codes)).items():   # counted in C
+            people[(code >> 18) << 2 | (code & 3)] += n
+            fte_units[code >> 18] += n * ((code >> 2) & 0xFFFF)
+        return people, fte_units
 
     def _marked(self, extra: dict[int, frozenset[str]]):
         """For each row: is its person one of the repeats or in the training records? Evaluated in C."""
