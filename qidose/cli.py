@@ -94,6 +94,9 @@ def plan_options(f):
                 show_default=True,
                 help="How to read a CSV staff list: python; duckdb (pip install 'qidose[fast]'), the same plan "
                      "faster for national files; auto: duckdb for files over 50 MB when it is installed."),
+        _option("--jobs", envvar="JOBS", type=click.IntRange(1, 4), metavar="N",
+                help="Processes the python engine reads a large CSV staff list with, each its own part of the "
+                     "file (default: one per CPU, up to 4, one per 8 MB; Linux only). The plan is the same."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -144,6 +147,7 @@ def _request(staff, opts):
                          skip_lines=opts["skip_lines"], sheet=opts["sheet"]),
         by=opts["by"], as_of=opts["as_of"].date() if opts["as_of"] else None,
         years=opts.get("years"), trained=opts.get("trained"), engine=opts.get("engine") or "auto",
+        jobs=opts.get("jobs"),
     )
 
 

@@ -34,6 +34,14 @@ class Diagnostics:
         if row is not None and len(w.rows) < _EXAMPLES:
             w.rows.append(row)
 
+    def add(self, kind: str, what: str, action: str, rows: list[int], count: int, unit: str = "row") -> None:
+        """`count` more of a kind of warning, with their first rows (as merged from another reader)."""
+        w = self.warnings.get(kind)
+        if w is None:
+            w = self.warnings[kind] = Warning_(what, action, unit)
+        w.count += count
+        w.rows.extend(rows[:_EXAMPLES - len(w.rows)])
+
     def note(self, text: str) -> None:
         self.notes.append(text)
 

@@ -55,6 +55,7 @@ class Request:
     years: int | None = None                  # --years N: add the trajectory over N years
     trained: str | None = None                # --trained FILE: a training-records file
     engine: str = "auto"                      # --engine: auto, python or duckdb (qidose/fastpath.py)
+    jobs: int | None = None                   # --jobs N: processes for the python engine (qidose/ranges.py)
 
 
 def read_staff(request: Request, config: Config, progress=None) -> tuple[staff_mod.StaffList, Records | None]:
@@ -80,7 +81,8 @@ def _staff_list(request: Request, config: Config, trained, progress) -> staff_mo
                                  trained=trained, progress=progress)
         except fastpath.Fallback as e:
             reason = str(e)
-    staff = staff_mod.read(request.staff, config, request.read, by=request.by, as_of=request.as_of, trained=trained)
+    staff = staff_mod.read(request.staff, config, request.read, by=request.by, as_of=request.as_of, trained=trained,
+                           jobs=request.jobs, progress=progress)
     if reason is not None:
         staff.diagnostics.note(f"{staff.source}: read by the plain path, not duckdb ({reason})")
     return staff

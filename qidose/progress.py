@@ -48,6 +48,10 @@ class Reading:
     def __call__(self, fraction: float) -> None:
         self.reported = max(0.0, min(1.0, fraction))
 
+    def expect(self, end: int) -> None:
+        """This process reads the file only as far as byte `end` (other processes read the rest)."""
+        self.size = end
+
     def __enter__(self):
         if self.enabled:
             self.size = os.path.getsize(self.path)

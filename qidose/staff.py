@@ -9,6 +9,9 @@ Memory stays flat whatever the size: a row is reduced to two numbers (its employ
 and a packed "combination, FTE, start" code) kept in compact arrays, plus one bit per employee
 number seen. The membership rules run once per distinct combination of the values they read.
 Only people with several rows are merged one by one, after the read.
+
+A large CSV file is read in byte ranges by several processes (ranges.py); each reduces its rows
+the same way and the first merges the others' arrays, tallies and warnings in file order.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from qidose.classify import Classifier, band_code
 from qidose.config import CAPACITY_LEVELS, ROLE_LEVELS, Config, fold
 from qidose.diagnostics import Diagnostics
 from qidose.errors import InputError, UsageError
-from qidose.staff_file import ReadOptions, RowSource, open_rows
+from qidose.staff_file import ReadOptions, RowSource, open_range, open_rows
 
 _HEADER_SEARCH = 30          # rows looked at for the header
 _MAX_FTE = 2.0               # more than this on one assignment is taken as a typing error
@@ -39,6 +42,11 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _ODD_IDS = 0xFFFFFFFF        # employee numbers that are not small whole numbers count down from here
 _NOT_IN_POST = -1
 _COMBINATION = (1 << 22) - 1   # bits 18-39 of a row's code
+# Combination numbers: this process's below _IN_RANGES; a child reading range k of the file (ranges.py)
+# numbers its own from _IN_RANGES + (k - 1) * _PER_RANGE, and they are mapped to this process's when merged.
+_IN_RANGES, _PER_RANGE = 1 << 21, 1 << 19
+_PER_KEY = {"band": "level_of", "qi-role": "qi_of", "qi-training": "qi_of"}   # warned once per distinct value
+_CHECKS = ("ragged", "total", "no-id", "band", "qi-role", "qi-training", "fte", "date")  # the order a row is checked in
 # Start-date categories of a row, against the 12 months to as_of.
 _UNDATED, _EARLIER, _RECENT, _LATER = 0, 1, 2, 3
 _SEPARATOR = "\x1f"   # the ASCII unit separator: joins a row's values into one key
@@ -75,12 +83,14 @@ class StaffList:
 
 
 def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: str | None = None,
-         as_of: dt.date | None = None, trained: dict[str, frozenset[str]] | None = None) -> StaffList:
+         as_of: dt.date | None = None, trained: dict[str, frozenset[str]] | None = None,
+         jobs: int | None = None, progress=None) -> StaffList:
     """Read a staff list into a census.
 
     `trained` maps employee numbers to modules done according to a separate training-records
     file; they are added to what the list's own QI training column says. Records whose
     employee number is not a person in post are counted in `StaffList.unmatched_records`.
+    `jobs`: processes for a large CSV file (None: automatic; see ranges.py).
     """
     as_of = as_of or dt.date.today()
     source = open_rows(path, options)
@@ -97,9 +107,14 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
             if by_index is None:
                 raise UsageError(_missing(source.name, by, header, f"the --by column {by!r}"))
         reader = _Reader(config, index, by_index, diagnostics, as_of, source)
-        reader.read()
+        if not _read_in_ranges(reader, path, jobs, progress):
+            reader.read()
+    except _CutInQuotes:
+        return read(path, config, options, by, as_of, trained, jobs=1)
     except (UnicodeDecodeError, csv.Error) as e:
         raise source.explain(e) from None
+    reader.rows_in_post = len(reader.ids)
+    reader.rows_read = reader.rows_in_post + reader.not_in_post
     if reader.rows_read == 0:
         raise InputError(f"{source.name}: no staff rows under the header (row {header_row}); is this the whole export?")
     if reader.rows_in_post == 0:
@@ -112,6 +127,54 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
     columns = {f: header[i] for f, i in index.items()}
     return StaffList(source.name, whole, groups, columns, reader.rows_read, reader.rows_in_post, as_of,
                      diagnostics, unmatched)
+
+
+class _NotAlone(Exception):
+    """Something a child reading one range of a file cannot count on its own; the parent reads it."""
+
+
+class _CutInQuotes(Exception):
+    """A range of the file did not end cleanly: read the whole file in one process instead."""
+
+
+def _read_in_ranges(reader: _Reader, path: str, jobs: int | None, progress) -> bool:
+    """Read a large CSV file in byte ranges, the first here and the others in forked children, and
+    merge what they found in file order. False if the file is read in one process."""
+    source = reader.source
+    if source.dialect is None or source.size is None:
+        return False
+    from qidose import ranges
+    parts = ranges.processes(source.size, jobs)
+    offsets = ranges.cuts(path, source.size, parts, after=0) if parts > 1 else []
+    if not offsets or not source.stop_at(offsets[0]):
+        return False
+    if progress is not None and hasattr(progress, "expect"):
+        progress.expect(offsets[0])   # this process's file handle only goes as far as the first cut
+    stops = offsets[1:] + [None]
+    children = [ranges.Child(lambda k=k, start=start, stop=stop: reader.read_range(path, start, stop, k))
+                for k, (start, stop) in enumerate(zip(offsets, stops), 1)]
+    try:
+        try:
+            reader.read()
+        except (UnicodeDecodeError, csv.Error):
+            raise _CutInQuotes from None   # perhaps the first cut fell inside a quoted cell
+        lines = source.line()
+        for k, (child, start) in enumerate(zip(children, offsets)):
+            try:
+                part = child.result()
+            except ranges.Refused:   # read the rest here, as one range
+                for other in children[k + 1:]:
+                    other.cancel()
+                children = []
+                reader.source = open_range(path, source.dialect, start, None, first_line=lines)
+                reader.read()
+                break
+            reader.absorb(part, lines)
+            lines += part["lines"]
+    finally:
+        for child in children:
+            child.cancel()
+    return True
 
 
 # -- the header ----------------------------------------------------------------------------------
@@ -218,8 +281,15 @@ class _Combination(NamedTuple):
 
 class _Reader:
     def __init__(self, config: Config, index: dict[str, int], by_index: int | None, diagnostics: Diagnostics,
-                 as_of: dt.date, source: RowSource):
-        self.config = config
+                 as_of: dt.date, source: RowSource, range_number: int = 0):
+        self.config, self.index, self.by_index = config, index, by_index
+        self.range_number = range_number   # 0: the whole file, or its first range; k: range k, read by a child
+        self.base = 0 if range_number == 0 else _IN_RANGES + (range_number - 1) * _PER_RANGE
+        self.limit = _IN_RANGES if range_number == 0 else _PER_RANGE
+        self.merged: Counter = Counter()       # people with several rows, merged: alike people -> how many
+        self.merged_fte: Counter = Counter()   # and their FTE units
+        self.canonical: dict[int, int] = {}   # a child's combination number -> this reader's
+        self.key_events: list[tuple[str, int, tuple]] = []   # (kind, row, value) of each once-per-value warning
         self.classifier = Classifier(config)
         self.diagnostics = diagnostics
         self.source = source
@@ -234,6 +304,8 @@ class _Reader:
         self.width = max(self.key_index + [self.id_index, self.fte_index, self.start_index, self.assignment_index]) + 1
         self.in_post = config.staff_list.in_post
         self.combinations: list[_Combination] = []
+        self.people: list[int] = []         # per combination × start category: rows counted as people so far
+        self.fte_units: list[int] = []      # per combination: their FTE units
         self.combination_of: dict[str, int] = {}   # the values a row's rules read, joined -> combination
         self.odd_keys: dict[tuple, int] = {}       # the same, for values that hold the separator
         self.values_of = itemgetter(*self.key_index) if len(self.key_index) > 1 else (lambda c, i=self.key_index[0]: (c[i],))
@@ -269,6 +341,7 @@ class _Reader:
         aux = itemgetter(self.id_index, self.fte_index, self.start_index, self.assignment_index)
         repeats_add, seen = self.repeats.append, self.seen
         width, limit = self.width, len(self.seen)
+        people, fte_units = self.people, self.fte_units
         rows = self.source.rows
         if -1 in (self.fte_index, self.start_index, self.assignment_index):
             rows = (cells + [""] for cells in rows)   # a missing column reads the empty cell added last
@@ -313,9 +386,8 @@ class _Reader:
                 limit = len(seen)
             ids_append(number)
             codes_append((hash(assignment) & 0xFFFFFF) << 40 | combination << 18 | fte << 2 | start)
-        self.rows_in_post = len(self.ids)
-        self.rows_read = self.rows_in_post + self.not_in_post
-        self.seen = bytearray()   # no longer needed: free it before the census
+            people[combination << 2 | start] += 1
+            fte_units[combination] += fte
 
     # -- the rare paths of the loop ----------------------------------------------------------
     def _pad(self, cells: list[str]) -> list[str]:
@@ -345,10 +417,14 @@ class _Reader:
             return int(text)     # it had a NUL or odd spaces in it
         number = self.odd_ids.get(text)
         if number is None:
+            if self.range_number:
+                raise _NotAlone("an employee number that is not a plain number")
             number = self.odd_ids[text] = _ODD_IDS - len(self.odd_ids)
         return number
 
     def _seen_far(self, number: int) -> None:
+        if number >= (1 << 31) and self.range_number:
+            raise _NotAlone("a very large employee number")
         if number < (1 << 31):   # grow the bitmap (doubling) to cover the number
             self.seen.extend(bytes(max((number >> 3) + 1, 2 * len(self.seen)) - len(self.seen)))
             bit = 1 << (number & 7)
@@ -392,30 +468,43 @@ class _Reader:
             qi = self.qi_of[qi_key] = self._qi(*qi_key)
         service, group = self.place_of(values)
         self.combinations.append(_Combination(level, qi[0], qi[1], service.strip(), group.strip()))
-        if len(self.combinations) > _COMBINATION:
-            raise InputError(f"{self.source.name}: more than {_COMBINATION:,} distinct combinations of the columns "
-                             f"qidose reads; is the file a staff list?")
+        self._check_limit()
+        self.people.extend((0, 0, 0, 0))
+        self.fte_units.append(0)
         return len(self.combinations) - 1
+
+    def _check_limit(self) -> None:
+        if len(self.combinations) >= self.limit:
+            if self.range_number:
+                raise _NotAlone("too many combinations for one range")
+            raise InputError(f"{self.source.name}: more than {self.limit - 1:,} distinct combinations of the "
+                             f"columns qidose reads; is the file a staff list?")
 
     def _level(self, staff_group: str, job_role: str, position_title: str, raw_band: str) -> int:
         band = None
         if raw_band.strip():
             band = band_code(raw_band, self.config.staff_list.band_words)
             if band is None:
-                self.diagnostics.warn("band", self.source.line(), "a grade that is not a band qidose knows",
-                                      "classified by job role and title alone (add the word under staff_list.band_words)")
+                self._warn_once("band", (staff_group, job_role, position_title, raw_band),
+                                "a grade that is not a band qidose knows",
+                                "classified by job role and title alone (add the word under staff_list.band_words)")
         return ROLE_LEVELS.index(self.classifier.level(staff_group, job_role, position_title, band))
 
     def _qi(self, raw_role: str, raw_training: str) -> tuple[str | None, frozenset[str]]:
         role = self.classifier.qi_role(raw_role) if raw_role.strip() else None
         if raw_role.strip() and role is None:
-            self.diagnostics.warn("qi-role", self.source.line(), "a QI role qidose does not know",
-                                  "ignored (add it under qi_role of a capacity level)")
+            self._warn_once("qi-role", (raw_role, raw_training), "a QI role qidose does not know",
+                            "ignored (add it under qi_role of a capacity level)")
         trained, unknown = self.classifier.trained_modules(raw_training)
         if unknown:
-            self.diagnostics.warn("qi-training", self.source.line(), "QI training qidose does not know",
-                                  "ignored (add it under recorded_as of a module)")
+            self._warn_once("qi-training", (raw_role, raw_training), "QI training qidose does not know",
+                            "ignored (add it under recorded_as of a module)")
         return role, trained
+
+    def _warn_once(self, kind: str, value: tuple, what: str, action: str) -> None:
+        """A warning about a value, made the first time the value is met (its row is noted for a merge)."""
+        self.diagnostics.warn(kind, self.source.line(), what, action)
+        self.key_events.append((kind, self.source.line(), value))
 
     def _fte(self, raw: str) -> int:
         value, problem = _parse_fte(raw)
@@ -444,11 +533,80 @@ class _Reader:
         self.start_of[raw] = category
         return category
 
+    # -- a large file in ranges (ranges.py) --------------------------------------------------
+    def read_range(self, path: str, start: int, stop: int | None, number: int) -> dict:
+        """In a child process: read range `number` of the file, bytes start..stop, and return what it found."""
+        source = open_range(path, self.source.dialect, start, stop)
+        child = _Reader(self.config, self.index, self.by_index, Diagnostics(self.diagnostics.source), self.as_of,
+                        source, number)
+        child.read()
+        codes = array("Q", map((child.base << 18).__add__, child.codes))   # its combination numbers, in its range
+        return {"lines": source.line(), "ids": child.ids, "codes": codes, "repeats": child.repeats,
+                "people": child.people, "fte_units": child.fte_units, "base": child.base,
+                "seen": child.seen, "not_in_post": child.not_in_post, "combinations": child.combinations,
+                "combination_of": child.combination_of, "odd_keys": child.odd_keys, "level_of": child.level_of,
+                "qi_of": child.qi_of, "warnings": child.diagnostics.warnings, "key_events": child.key_events}
+
+    def absorb(self, part: dict, lines_before: int) -> None:
+        """Add what a child found in the next range of the file, as if this reader had read it."""
+        theirs, base = part["combinations"], part["base"]
+        for table, mine in ((part["combination_of"], self.combination_of), (part["odd_keys"], self.odd_keys)):
+            for key, number in table.items():
+                if number < 0:
+                    continue
+                own = mine.get(key)
+                if own is None:
+                    self.combinations.append(theirs[number])
+                    self._check_limit()
+                    self.people.extend((0, 0, 0, 0))
+                    self.fte_units.append(0)
+                    own = mine[key] = len(self.combinations) - 1
+                self.canonical[base + number] = own
+                for start in range(4):   # its rows counted as people so far, and their FTE
+                    self.people[own << 2 | start] += part["people"][number << 2 | start]
+                self.fte_units[own] += part["fte_units"][number]
+        self.ids.extend(part["ids"])
+        self.codes.extend(part["codes"])
+        self.not_in_post += part["not_in_post"]
+        self._absorb_seen(part["seen"], part["repeats"])
+        self._absorb_warnings(part, lines_before)
+
+    def _absorb_seen(self, seen: bytearray, repeats: array) -> None:
+        """Employee numbers met in both: people with rows in both ranges are repeats too."""
+        self.repeats.extend(repeats)
+        mine, n = self.seen, min(len(self.seen), len(seen))
+        both = (int.from_bytes(mine[:n], "little") & int.from_bytes(seen[:n], "little")).to_bytes(n, "little")
+        for byte in compress(range(n), both):
+            self.repeats.extend(byte << 3 | bit for bit in range(8) if both[byte] >> bit & 1)
+        if len(seen) > len(mine):
+            mine.extend(bytes(len(seen) - len(mine)))
+        mine[:len(seen)] = (int.from_bytes(mine[:len(seen)], "little") | int.from_bytes(seen, "little")).to_bytes(len(seen), "little")
+
+    def _absorb_warnings(self, part: dict, lines_before: int) -> None:
+        """A child's warnings, as one read would give them: its row numbers moved on by the lines before
+        its range, a value already warned about here not warned again, in the order rows are met."""
+        kept: dict[str, list[int]] = {}
+        for kind, row, value in part["key_events"]:
+            if value not in getattr(self, _PER_KEY[kind]):
+                kept.setdefault(kind, []).append(row)
+        self.level_of.update(part["level_of"])
+        self.qi_of.update(part["qi_of"])
+        for kind, w in part["warnings"].items():
+            rows, count = (kept.get(kind, []), len(kept.get(kind, []))) if kind in _PER_KEY else (w.rows, w.count)
+            if count:
+                self.diagnostics.add(kind, w.what, w.action, [lines_before + r for r in rows], count, w.unit)
+        rank = {kind: i for i, kind in enumerate(_CHECKS)}
+
+        def met(item):   # first row, then the order checks run in within a row ("fte-text" is an "fte" check)
+            kind, w = item
+            return w.rows[0] if w.rows else sys.maxsize, rank.get(kind, rank.get(kind.split("-")[0], len(rank)))
+        self.diagnostics.warnings = dict(sorted(self.diagnostics.warnings.items(), key=met))
+
     # -- after the read ----------------------------------------------------------------------
     def census(self, trained: dict[str, frozenset[str]]) -> tuple[Census, dict[str, Census], int]:
         """Count people: single-row people from tallies of the rows, several-row people merged one by one."""
-        codes = self.codes
-        people, fte_units = self._tallies()
+        people, fte_units, codes, canonical = self.people, self.fte_units, self.codes, self.canonical
+        self.seen = bytearray()   # no longer needed: free it
         extra = self._training_by_number(trained)
         # The rows of people with several rows (or in the training records), in 16 ranges of employee
         # number, so that sorting holds a sixteenth of them at a time and people still come in order.
@@ -460,8 +618,12 @@ class _Reader:
         for part in parts:
             for key in sorted(part):   # their rows come out of the tallies and are added back merged
                 code = codes[key & 0xFFFFFFFF]
-                people[(code >> 18 & _COMBINATION) << 2 | (code & 3)] -= 1
-                fte_units[code >> 18 & _COMBINATION] -= (code >> 2) & 0xFFFF
+                combination = code >> 18 & _COMBINATION
+                if combination >= _IN_RANGES:   # a child's number
+                    combination = canonical[combination]
+                    code = code & ~(_COMBINATION << 18) | combination << 18
+                people[combination << 2 | (code & 3)] -= 1
+                fte_units[combination] -= (code >> 2) & 0xFFFF
                 if merged and merged[0] == key >> 32:
                     merged[1].append(code)
                     continue
@@ -470,20 +632,15 @@ class _Reader:
                 merged = [key >> 32, [code]]
         if merged:
             matched += self._add_person(merged[0], merged[1], extra)
+        for (level, role, modules, service, group, dated, recent), count in self.merged.items():
+            self._add(self.whole, self.groups, level, self.merged_fte[level, role, modules, service, group, dated, recent],
+                      role, modules, service, group, count, dated * count, recent * count)
         for combination, c in enumerate(self.combinations):
             counts = people[combination * 4:combination * 4 + 4]
             if any(counts):
                 self._add(self.whole, self.groups, c.level, fte_units[combination], c.qi_role, c.trained, c.service,
                           c.group, sum(counts), counts[_EARLIER] + counts[_RECENT] + counts[_LATER], counts[_RECENT])
         return self.whole, self.groups, len(trained) - matched
-
-    def _tallies(self) -> tuple[list[int], list[int]]:
-        """Rows counted as people (per combination and start category) and their FTE units (per combination)."""
-        people, fte_units = [0] * (4 * len(self.combinations)), [0] * len(self.combinations)
-        for code, n in Counter(map(((1 << 40) - 1).__and__, self.codes)).items():   # counted in C
-            people[(code >> 18) << 2 | (code & 3)] += n
-            fte_units[code >> 18] += n * ((code >> 2) & 0xFFFF)
-        return people, fte_units
 
     def _marked(self, extra: dict[int, frozenset[str]]):
         """For each row: is its person one of the repeats or in the training records? Evaluated in C."""
@@ -530,8 +687,9 @@ class _Reader:
             self.diagnostics.warn("conflict", None, "with assignments in more than one service or group",
                                   "each counted once, where their first row puts them", unit="person")
         recent = int(_RECENT in dated and _EARLIER not in dated)   # the earliest start is in the last 12 months
-        self._add(self.whole, self.groups, level, fte, role, frozenset(modules), first.service, first.group, 1,
-                  int(bool(dated)), recent)
+        alike = (level, role, frozenset(modules), first.service, first.group, int(bool(dated)), recent)
+        self.merged[alike] += 1    # counted into the census together, after the last person
+        self.merged_fte[alike] += fte
         return int(number in extra_by_number)
 
     def _add(self, whole, groups, level, fte_units, role, trained, service, group, count, dated, joiners) -> None:

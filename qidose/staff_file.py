@@ -22,6 +22,9 @@ from qidose.errors import InputError, UsageError
 csv.field_size_limit(2**31 - 1)   # ESR free-text fields can exceed the 128 KB default
 
 _SNIFF = 65536
+# Encodings in which the bytes of a newline or a quote never occur inside another character, so a file
+# can be cut into byte ranges at a newline (UTF-16 cannot).
+_BYTE_SAFE = {"utf-8", "utf-8-sig", "cp1252", "latin-1", "iso8859-1", "iso8859-15", "ascii"}
 _EXCEL = (".xlsx", ".xlsm")
 
 
@@ -41,6 +44,10 @@ class RowSource:
     explain: Callable[[Exception], InputError]       # a decode or split error, as the user should see it
     size: int | None = None                          # bytes, when known (for progress)
     sheets: tuple[str, ...] = ()                     # an xlsx workbook's sheet names
+    # A CSV file on disk that can be read in byte ranges (qidose/ranges.py): its encoding and separator,
+    # and how to make this source end at a byte offset. None for stdin, xlsx, UTF-16 and files with NULs.
+    dialect: tuple[str, str] | None = None
+    stop_at: Callable[[int], bool] | None = None
 
 
 def open_rows(path: str, options: ReadOptions) -> RowSource:
@@ -84,7 +91,8 @@ def _csv_source(raw, name: str, path: Path | None, options: ReadOptions) -> RowS
         raise UsageError(f"--encoding {encoding!r} is not an encoding Python knows (try utf-8-sig or cp1252)") from None
     if not head.strip(b"\r\n\t ,;\x00\xef\xbb\xbf"):
         raise InputError(f"{name}: the file is empty; export the staff list again")
-    stream = io.TextIOWrapper(_Rejoin(head, raw), encoding=encoding, newline="", errors="strict")
+    rejoined = _Rejoin(head, raw)
+    stream = io.TextIOWrapper(rejoined, encoding=encoding, newline="", errors="strict")
     lines = _Lines(stream, name, encoding, head)
     text = lines.head
     delimiter = options.delimiter or _sniff_delimiter(text, name)
@@ -105,7 +113,25 @@ def _csv_source(raw, name: str, path: Path | None, options: ReadOptions) -> RowS
         return InputError(f"{name} {where}: a quoted field is not closed, or a quote is out of place ({error}); "
                           f"check the quotes on that row")
 
-    return RowSource(name, reader, lambda: reader.line_num, explain, size)
+    splittable = path is not None and "\x00" not in text and codecs.lookup(encoding).name in _BYTE_SAFE
+    return RowSource(name, reader, lambda: reader.line_num, explain, size,
+                     dialect=(encoding, delimiter) if splittable else None,
+                     stop_at=rejoined.stop_at if splittable else None)
+
+
+def open_range(path: str, dialect: tuple[str, str], start: int, stop: int | None, first_line: int = 0) -> RowSource:
+    """The rows of a CSV file from byte `start` (the first byte of a record) to `stop` (or its end).
+    Row numbers count on from `first_line`, the lines before the range."""
+    encoding, delimiter = dialect
+    raw = open(path, "rb")
+    raw.seek(start)
+    rejoined = _Rejoin(b"", raw)
+    if stop is not None:
+        rejoined.stop_at(stop - start)
+    reader = csv.reader(io.TextIOWrapper(rejoined, encoding=encoding, newline="", errors="strict"),
+                        delimiter=delimiter, strict=True)
+    return RowSource(path, reader, lambda: first_line + reader.line_num, lambda e: InputError(f"{path}: {e}"),
+                     dialect=dialect)
 
 
 class _Lines:
@@ -129,18 +155,29 @@ class _Rejoin(io.RawIOBase):
 
     def __init__(self, head: bytes, rest):
         self.head, self.rest = head, rest
+        self.given, self.stop = 0, None   # bytes handed on so far; where to end (None: at the end of the file)
+
+    def stop_at(self, offset: int) -> bool:
+        """End the stream at byte `offset` of the file; False if it has already been read past it."""
+        if offset < self.given:
+            return False
+        self.stop = offset
+        return True
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
+        want = len(buffer) if self.stop is None else min(len(buffer), self.stop - self.given)
         if self.head:
-            n = min(len(buffer), len(self.head))
+            n = min(want, len(self.head))
             buffer[:n], self.head = self.head[:n], self.head[n:]
-            return n
-        data = self.rest.read(len(buffer))
-        buffer[:len(data)] = data
-        return len(data)
+        else:
+            data = self.rest.read(want)
+            n = len(data)
+            buffer[:n] = data
+        self.given += n
+        return n
 
     def close(self) -> None:
         self.rest.close()

@@ -1,0 +1,189 @@
+"""A large CSV staff list read in byte ranges by several processes gives the one-process plan, word for word.
+
+Every comparison runs the same command with --jobs 1 and --jobs N and asks for the same exit code,
+stdout and stderr (warnings included: their counts and first rows). A spy counts the child processes
+started and the ranges they refused, so a test cannot pass by quietly reading in one process.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import random
+import sys
+
+import pytest
+
+from conftest import invoke
+from clirun import EXAMPLE, ROOT
+from qidose import ranges
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ranges are read in forked processes")
+AS_OF = ["--as-of", "2026-10-01"]
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Counts of children started and ranges refused during a test."""
+    seen = {"children": 0, "refused": 0}
+    start, result = ranges.Child.__init__, ranges.Child.result
+
+    def counting_start(self, work):
+        seen["children"] += 1
+        start(self, work)
+
+    def counting_result(self):
+        try:
+            return result(self)
+        except ranges.Refused:
+            seen["refused"] += 1
+            raise
+
+    monkeypatch.setattr(ranges.Child, "__init__", counting_start)
+    monkeypatch.setattr(ranges.Child, "result", counting_result)
+    return seen
+
+
+def same(*args, jobs: int):
+    """Run a command with --jobs 1 and --jobs N; both must end alike, in every byte they print."""
+    one, many = invoke([*args, "--jobs", "1"]), invoke([*args, "--jobs", str(jobs)])
+    assert one.crashed() == "" and many.crashed() == ""
+    assert (many.code, many.stderr) == (one.code, one.stderr)
+    assert many.stdout == one.stdout
+    return one
+
+
+@pytest.mark.parametrize("jobs", [2, 3, 4])
+def test_example_list_same_plan(spy, jobs):
+    one = same("-v", "plan", EXAMPLE, "--format", "json", *AS_OF, jobs=jobs)
+    assert one.code == 0 and spy["children"] == jobs - 1 and spy["refused"] == 0
+
+
+def test_example_list_by_directorate_and_trained_records(spy):
+    same("plan", EXAMPLE, "--format", "json", *AS_OF, "--by", "Directorate",
+         "--trained", ROOT / "examples" / "training-records.csv", jobs=3)
+    assert spy["children"] == 2
+
+
+# -- a messy list with something odd in every range ------------------------------------------------
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("esr_generator", ROOT / "benchmarks" / "esr_generator.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _messy_rows(seed: int = 11):
+    gen = _generator()
+    rows = [list(r) + [""] for r in gen.generate_rows(5000, seed=seed, messy=True)]
+    header = list(gen.HEADER) + ["Notes"]
+    col = {name: i for i, name in enumerate(header)}
+    rng = random.Random(seed)
+    n = len(rows)
+    for i in sorted(rng.sample(range(n), 120)):   # spread over the whole file, so every range has some
+        row = rows[i]
+        kind = i % 7
+        if kind == 0:
+            row[col["Grade"]] = rng.choice(["Grade Q", "Band Z"])     # the same odd grades in several ranges
+        elif kind == 1:
+            row[col["QI Role"]] = "QI Wizard"
+        elif kind == 2:
+            row[col["QI Training"]] = "Basket Weaving"
+        elif kind == 3:
+            row[col["Start Date"]] = rng.choice(["31/02/2020", "sometime"])
+        elif kind == 4:
+            row[col["FTE"]] = rng.choice(["n/a", "3.5", "0,5"])
+        elif kind == 5:
+            row[col["Assignment Status"]] = "Suspend No Pay"
+        else:
+            del row[col["Notes"]:]   # a ragged row
+    # one person at both ends of the file (two services, two QI roles), and a row repeated far away
+    first, last = list(rows[3]), list(rows[3])
+    last[col["Assignment Number"]] += "-2"
+    last[col["Directorate"]] = "Somewhere Else"
+    first[col["QI Role"]], last[col["QI Role"]] = "Quality Coach", "Improvement Advisor"
+    rows[3] = first
+    rows.insert(n - 5, last)
+    rows.insert(n - 50, list(rows[100]))
+    return header, rows
+
+
+def _write(path, header, rows, total=True):
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        f.write("Staff in post report\r\n\r\n")
+        writer = csv.writer(f, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        if total:
+            writer.writerow(["Total", "", "", str(len(rows))])
+    return path
+
+
+@pytest.fixture(scope="module")
+def messy(tmp_path_factory):
+    header, rows = _messy_rows()
+    return _write(tmp_path_factory.mktemp("ranges") / "messy.csv", header, rows)
+
+
+@pytest.mark.parametrize("jobs", [2, 4])
+def test_messy_list_same_plan_and_warnings(spy, messy, jobs):
+    one = same("-v", "plan", messy, "--format", "json", *AS_OF, jobs=jobs)
+    assert one.code == 0 and spy["children"] == jobs - 1 and spy["refused"] == 0
+    # the warnings this file must give, found in ranges other than the first too
+    for words in ("a grade that is not a band", "a QI role qidose does not know", "QI training qidose does not know",
+                  "a start date qidose cannot read", "fewer cells than the header", "a total row",
+                  "more than one service", "the same as an earlier row"):
+        assert words in one.stderr
+
+
+def test_messy_list_report_and_explain(spy, messy, tmp_path):
+    same("explain", messy, *AS_OF, "--level", "board", jobs=2)
+    same("plan", messy, "--format", "csv", *AS_OF, "--by", "Directorate", "--years", "3", jobs=3)
+    assert spy["children"] == 3
+
+
+def test_a_cut_inside_a_quoted_cell_is_found_and_the_file_read_in_one_process(spy, tmp_path):
+    """A cell holding a newline where the file would be cut: the first process's strict reader ends
+    inside quotes, so the whole file is read again in one process."""
+    header, rows = _messy_rows(seed=12)
+    path = tmp_path / "quoted.csv"
+    col = header.index("Notes")
+    for _ in range(5):   # put a two-line note in the row the middle of the file falls in
+        text = _write(path, header, rows).read_bytes()
+        middle_row = text[:len(text) // 2].count(b"\r\n") - 3   # title rows and header before the data
+        rows[middle_row][col:] = ["x" * 400 + "\nsee above"]
+        _write(path, header, rows)
+        cut = ranges.cuts(str(path), path.stat().st_size, 2, 0)[0]
+        if path.read_bytes()[cut - 2:cut] == b"x\n":
+            break
+    assert path.read_bytes()[cut - 2:cut] == b"x\n"   # the cut does fall inside the quoted cell
+    same("plan", path, "--format", "json", *AS_OF, jobs=2)
+    assert spy["children"] == 1
+
+
+def test_a_range_with_text_employee_numbers_is_read_by_the_first_process(spy, tmp_path):
+    header, rows = _messy_rows(seed=13)
+    rows[-40][0] = "TEMP-0001"         # a text id in the last range: a child cannot number it alone
+    rows.insert(len(rows) - 10, list(rows[-40]))
+    path = _write(tmp_path / "text-ids.csv", header, rows)
+    same("-v", "plan", path, "--format", "json", *AS_OF, jobs=3)
+    assert spy["children"] == 2 and spy["refused"] == 1
+
+
+def test_a_broken_quote_late_in_the_file_is_reported_with_its_row(spy, tmp_path):
+    header, rows = _messy_rows(seed=14)
+    path = _write(tmp_path / "broken.csv", header, rows, total=False)
+    data = path.read_bytes()
+    at = data.rindex(b"\r\n", 0, len(data) - 5000) + 2
+    path.write_bytes(data[:at] + b'"' + data[at:])   # an opening quote that never closes
+    one = same("plan", path, "--format", "json", *AS_OF, jobs=2)
+    assert one.code == 1 and "a quoted field is not closed" in one.stderr
+    row = data[:at].count(b"\r\n") + 1
+    assert f"row {row}" in one.stderr
+
+
+def test_small_files_are_read_in_one_process_by_default(spy):
+    assert ranges.processes(EXAMPLE.stat().st_size, None) == 1
+    invoke(["plan", EXAMPLE, "--format", "json", *AS_OF])
+    assert spy["children"] == 0
