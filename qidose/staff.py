@@ -37,6 +37,7 @@ from qidose.staff_file import ReadOptions, RowSource, open_range, open_rows
 _HEADER_SEARCH = 30          # rows looked at for the header
 _MAX_FTE = 2.0               # more than this on one assignment is taken as a typing error
 FTE_UNIT = 10000             # FTE is kept in ten-thousandths
+_NONZERO = re.compile(rb"[^\x00]+")
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b", re.IGNORECASE)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _ODD_IDS = 0xFFFFFFFF        # employee numbers that are not small whole numbers count down from here
@@ -169,7 +170,7 @@ def _read_in_ranges(reader: _Reader, path: str, jobs: int | None, progress) -> b
                 reader.source = open_range(path, source.dialect, start, None, first_line=lines)
                 reader.read()
                 break
-            reader.absorb(part, lines)
+            reader.absorb(part, lines, last=k == len(children) - 1)
             lines += part["lines"]
     finally:
         for child in children:
@@ -286,8 +287,7 @@ class _Reader:
         self.range_number = range_number   # 0: the whole file, or its first range; k: range k, read by a child
         self.base = 0 if range_number == 0 else _IN_RANGES + (range_number - 1) * _PER_RANGE
         self.limit = _IN_RANGES if range_number == 0 else _PER_RANGE
-        self.merged: Counter = Counter()       # people with several rows, merged: alike people -> how many
-        self.merged_fte: Counter = Counter()   # and their FTE units
+        self.alike: dict[tuple, list[int]] = {}   # (level, QI role, training, service, group) -> [people, FTE units, dated, joiners]
         self.canonical: dict[int, int] = {}   # a child's combination number -> this reader's
         self.key_events: list[tuple[str, int, tuple]] = []   # (kind, row, value) of each once-per-value warning
         self.classifier = Classifier(config)
@@ -547,7 +547,7 @@ class _Reader:
                 "combination_of": child.combination_of, "odd_keys": child.odd_keys, "level_of": child.level_of,
                 "qi_of": child.qi_of, "warnings": child.diagnostics.warnings, "key_events": child.key_events}
 
-    def absorb(self, part: dict, lines_before: int) -> None:
+    def absorb(self, part: dict, lines_before: int, last: bool = True) -> None:
         """Add what a child found in the next range of the file, as if this reader had read it."""
         theirs, base = part["combinations"], part["base"]
         for table, mine in ((part["combination_of"], self.combination_of), (part["odd_keys"], self.odd_keys)):
@@ -568,16 +568,19 @@ class _Reader:
         self.ids.extend(part["ids"])
         self.codes.extend(part["codes"])
         self.not_in_post += part["not_in_post"]
-        self._absorb_seen(part["seen"], part["repeats"])
+        self._absorb_seen(part["seen"], part["repeats"], last)
         self._absorb_warnings(part, lines_before)
 
-    def _absorb_seen(self, seen: bytearray, repeats: array) -> None:
+    def _absorb_seen(self, seen: bytearray, repeats: array, last: bool) -> None:
         """Employee numbers met in both: people with rows in both ranges are repeats too."""
         self.repeats.extend(repeats)
         mine, n = self.seen, min(len(self.seen), len(seen))
         both = (int.from_bytes(mine[:n], "little") & int.from_bytes(seen[:n], "little")).to_bytes(n, "little")
-        for byte in compress(range(n), both):
-            self.repeats.extend(byte << 3 | bit for bit in range(8) if both[byte] >> bit & 1)
+        for run in _NONZERO.finditer(both):   # the bitmap's bytes that hold a number met in both
+            for byte in range(run.start(), run.end()):
+                self.repeats.extend(byte << 3 | bit for bit in range(8) if both[byte] >> bit & 1)
+        if last:   # no later range to compare with
+            return
         if len(seen) > len(mine):
             mine.extend(bytes(len(seen) - len(mine)))
         mine[:len(seen)] = (int.from_bytes(mine[:len(seen)], "little") | int.from_bytes(seen, "little")).to_bytes(len(seen), "little")
@@ -632,15 +635,27 @@ class _Reader:
                 merged = [key >> 32, [code]]
         if merged:
             matched += self._add_person(merged[0], merged[1], extra)
-        for (level, role, modules, service, group, dated, recent), count in self.merged.items():
-            self._add(self.whole, self.groups, level, self.merged_fte[level, role, modules, service, group, dated, recent],
-                      role, modules, service, group, count, dated * count, recent * count)
         for combination, c in enumerate(self.combinations):
             counts = people[combination * 4:combination * 4 + 4]
             if any(counts):
-                self._add(self.whole, self.groups, c.level, fte_units[combination], c.qi_role, c.trained, c.service,
-                          c.group, sum(counts), counts[_EARLIER] + counts[_RECENT] + counts[_LATER], counts[_RECENT])
+                self._count((c.level, c.qi_role, c.trained, c.service, c.group), sum(counts), fte_units[combination],
+                            counts[_EARLIER] + counts[_RECENT] + counts[_LATER], counts[_RECENT])
+        for (level, role, modules, service, group), (count, fte, dated, joiners) in self.alike.items():
+            add_people(self.classifier, self.whole, self.groups if "by" in self.fields else None, ROLE_LEVELS[level],
+                       fte, role, modules, service, group, count, dated, joiners)
         return self.whole, self.groups, len(trained) - matched
+
+    def _count(self, alike: tuple, people: int, fte_units: int, dated: int, joiners: int) -> None:
+        """Count people alike in everything the census records (level, QI role, training, service,
+        group) together: the census takes each kind once."""
+        totals = self.alike.get(alike)
+        if totals is None:
+            self.alike[alike] = [people, fte_units, dated, joiners]
+        else:
+            totals[0] += people
+            totals[1] += fte_units
+            totals[2] += dated
+            totals[3] += joiners
 
     def _marked(self, extra: dict[int, frozenset[str]]):
         """For each row: is its person one of the repeats or in the training records? Evaluated in C."""
@@ -687,14 +702,8 @@ class _Reader:
             self.diagnostics.warn("conflict", None, "with assignments in more than one service or group",
                                   "each counted once, where their first row puts them", unit="person")
         recent = int(_RECENT in dated and _EARLIER not in dated)   # the earliest start is in the last 12 months
-        alike = (level, role, frozenset(modules), first.service, first.group, int(bool(dated)), recent)
-        self.merged[alike] += 1    # counted into the census together, after the last person
-        self.merged_fte[alike] += fte
+        self._count((level, role, frozenset(modules), first.service, first.group), 1, fte, int(bool(dated)), recent)
         return int(number in extra_by_number)
-
-    def _add(self, whole, groups, level, fte_units, role, trained, service, group, count, dated, joiners) -> None:
-        add_people(self.classifier, whole, groups if "by" in self.fields else None, ROLE_LEVELS[level], fte_units,
-                   role, trained, service, group, count, dated, joiners)
 
 
 def add_people(classifier: Classifier, whole: Census, groups: dict[str, Census] | None, level: str, fte_units: int,
@@ -745,6 +754,11 @@ _YMD = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 def _parse_date(raw: str) -> dt.date | None:
     text = raw.replace("\x00", "").strip()
+    if len(text) == 10 and text[2] == text[5] == "/" and (text[:2] + text[3:5] + text[6:]).isdecimal():
+        try:   # dd/mm/yyyy, ESR's own shape, by slicing (most files hold thousands of distinct dates)
+            return dt.date(int(text[6:]), int(text[3:5]), int(text[:2]))
+        except ValueError:
+            return None
     m = _DMY.match(text) or _YMD.match(text)
     if m:   # the two common shapes, without strptime's cost
         a, b, c = map(int, m.groups())
