@@ -37,6 +37,7 @@ from qidose.staff_file import ReadOptions, RowSource, open_range, open_rows
 _HEADER_SEARCH = 30          # rows looked at for the header
 _MAX_FTE = 2.0               # more than this on one assignment is taken as a typing error
 FTE_UNIT = 10000             # FTE is kept in ten-thousandths
+_SET_OF_REPEATS = 250_000   # fewer repeated people than this are looked up in a set (about 15 MB at most)
 _NONZERO = re.compile(rb"[^\x00]+")
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b", re.IGNORECASE)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -660,8 +661,8 @@ class _Reader:
     def _marked(self, extra: dict[int, frozenset[str]]):
         """For each row: is its person one of the repeats or in the training records? Evaluated in C."""
         ids, top = self.ids, max(self.ids, default=0)
-        if top >= 1 << 31:   # text ids or huge numbers: a set (such files are small)
-            special = set(self.repeats) | set(extra)
+        if top >= 1 << 31 or len(self.repeats) + len(extra) < _SET_OF_REPEATS:
+            special = set(self.repeats) | set(extra)   # one lookup a row; a bitmap (below) takes five
             return map(special.__contains__, ids)
         marks = bytearray((top >> 3) + 1)
         for number in chain(self.repeats, extra):
@@ -681,28 +682,29 @@ class _Reader:
 
     def _add_person(self, number: int, person_codes: list[int], extra_by_number: dict) -> int:
         """Merge one person's rows into the census; 1 if a training record matched them."""
-        extra = extra_by_number.get(number, frozenset())
         unique = list(dict.fromkeys(person_codes))
         if len(unique) < len(person_codes):
             self.diagnostics.warn("duplicate", None, "the same as an earlier row of the same person (same "
                                   "assignment, same values in every column qidose reads)", "counted once", unit="duplicate row",
                                   count=len(person_codes) - len(unique))
-        first = self.combinations[unique[0] >> 18 & _COMBINATION]
-        level, fte, role, modules, dated, moved = first.level, 0, first.qi_role, set(first.trained) | extra, [], False
-        for code in unique:
-            c = self.combinations[code >> 18 & _COMBINATION]
-            level = min(level, c.level)
-            fte += (code >> 2) & 0xFFFF
-            role = role or c.qi_role
-            modules |= c.trained
-            if code & 3:
-                dated.append(code & 3)
-            moved = moved or (c.service, c.group) != (first.service, first.group)
-        if moved:
-            self.diagnostics.warn("conflict", None, "with assignments in more than one service or group",
-                                  "each counted once, where their first row puts them", unit="person")
-        recent = int(_RECENT in dated and _EARLIER not in dated)   # the earliest start is in the last 12 months
-        self._count((level, role, frozenset(modules), first.service, first.group), 1, fte, int(bool(dated)), recent)
+        kinds = list(dict.fromkeys([code >> 18 & _COMBINATION for code in unique]))   # first row's first
+        first = self.combinations[kinds[0]]
+        level, role, modules = first.level, first.qi_role, first.trained
+        if len(kinds) > 1:
+            rows = [self.combinations[k] for k in kinds]
+            level = min(c.level for c in rows)                             # the highest level of any row
+            role = next((c.qi_role for c in rows if c.qi_role), None)      # the first QI role given
+            modules = modules.union(*(c.trained for c in rows))
+            if any((c.service, c.group) != (first.service, first.group) for c in rows):
+                self.diagnostics.warn("conflict", None, "with assignments in more than one service or group",
+                                      "each counted once, where their first row puts them", unit="person")
+        if number in extra_by_number:
+            modules = modules | extra_by_number[number]
+        starts = {code & 3 for code in unique}
+        starts.discard(_UNDATED)
+        recent = int(_RECENT in starts and _EARLIER not in starts)   # the earliest start is in the last 12 months
+        self._count((level, role, modules, first.service, first.group), 1, sum((code >> 2) & 0xFFFF for code in unique),
+                    int(bool(starts)), recent)
         return int(number in extra_by_number)
 
 
