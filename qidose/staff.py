@@ -51,7 +51,6 @@ _PER_KEY = {"band": "level_of", "qi-role": "qi_of", "qi-training": "qi_of"}   # 
 _CHECKS = ("ragged", "total", "no-id", "band", "qi-role", "qi-training", "fte", "date")  # the order a row is checked in
 # Start-date categories of a row, against the 12 months to as_of.
 _UNDATED, _EARLIER, _RECENT, _LATER = 0, 1, 2, 3
-_SEPARATOR = "\x1f"   # the ASCII unit separator: joins a row's values into one key
 _CATEGORICAL = ("status", "staff_group", "job_role", "position_title", "band", "qi_role", "qi_training", "service")
 
 
@@ -307,8 +306,7 @@ class _Reader:
         self.combinations: list[_Combination] = []
         self.people: list[int] = []         # per combination × start category: rows counted as people so far
         self.fte_units: list[int] = []      # per combination: their FTE units
-        self.combination_of: dict[str, int] = {}   # the values a row's rules read, joined -> combination
-        self.odd_keys: dict[tuple, int] = {}       # the same, for values that hold the separator
+        self.combination_of: dict[tuple, int] = {}   # the values a row's rules read -> combination
         self.values_of = itemgetter(*self.key_index) if len(self.key_index) > 1 else (lambda c, i=self.key_index[0]: (c[i],))
         # Where each field sits in a combination's values (a field the file lacks: the "" added last).
         at = {f: self.fields.index(f) if f in self.fields else len(self.fields) for f in _CATEGORICAL + ("by",)}
@@ -338,7 +336,6 @@ class _Reader:
         ids_append, codes_append = self.ids.append, self.codes.append
         combination_get, fte_get, start_get = self.combination_of.get, self.fte_of.get, self.start_of.get
         values_of = self.values_of
-        join = _SEPARATOR.join
         aux = itemgetter(self.id_index, self.fte_index, self.start_index, self.assignment_index)
         repeats_add, seen = self.repeats.append, self.seen
         width, limit = self.width, len(self.seen)
@@ -362,10 +359,10 @@ class _Reader:
                     number = self._odd_id(eid, cells)
                     if number is None:
                         continue
-            key = join(values_of(cells))
+            key = values_of(cells)
             combination = combination_get(key)
             if combination is None:
-                combination = self._combination(key, cells)
+                combination = self._combination(key)
             if combination < 0:
                 self.not_in_post += 1
                 continue
@@ -439,16 +436,10 @@ class _Reader:
         else:
             self.far_ids.add(number)
 
-    def _combination(self, key: str, cells: list[str]) -> int:
-        """A new combination: classify it once. Its key is its values joined by a separator; a cell that
-        holds the separator would make the key ambiguous, so such combinations are keyed by their cells."""
-        cells = self.values_of(cells)
-        if key.count(_SEPARATOR) != len(self.fields) - 1:
-            number = self.odd_keys.get(cells)
-            if number is None:
-                number = self.odd_keys[cells] = self._classify(cells)
-            return number
-        number = self.combination_of[sys.intern(key)] = self._classify(cells)
+    def _combination(self, key: tuple) -> int:
+        """A new combination: classify it once."""
+        key = tuple(map(sys.intern, key))   # shared strings: a national file has tens of thousands of keys
+        number = self.combination_of[key] = self._classify(key)
         return number
 
     def _classify(self, values: tuple[str, ...]) -> int:
@@ -545,27 +536,26 @@ class _Reader:
         return {"lines": source.line(), "ids": child.ids, "codes": codes, "repeats": child.repeats,
                 "people": child.people, "fte_units": child.fte_units, "base": child.base,
                 "seen": child.seen, "not_in_post": child.not_in_post, "combinations": child.combinations,
-                "combination_of": child.combination_of, "odd_keys": child.odd_keys, "level_of": child.level_of,
+                "combination_of": child.combination_of, "level_of": child.level_of,
                 "qi_of": child.qi_of, "warnings": child.diagnostics.warnings, "key_events": child.key_events}
 
     def absorb(self, part: dict, lines_before: int, last: bool = True) -> None:
         """Add what a child found in the next range of the file, as if this reader had read it."""
         theirs, base = part["combinations"], part["base"]
-        for table, mine in ((part["combination_of"], self.combination_of), (part["odd_keys"], self.odd_keys)):
-            for key, number in table.items():
-                if number < 0:
-                    continue
-                own = mine.get(key)
-                if own is None:
-                    self.combinations.append(theirs[number])
-                    self._check_limit()
-                    self.people.extend((0, 0, 0, 0))
-                    self.fte_units.append(0)
-                    own = mine[key] = len(self.combinations) - 1
-                self.canonical[base + number] = own
-                for start in range(4):   # its rows counted as people so far, and their FTE
-                    self.people[own << 2 | start] += part["people"][number << 2 | start]
-                self.fte_units[own] += part["fte_units"][number]
+        for key, number in part["combination_of"].items():
+            if number < 0:
+                continue
+            own = self.combination_of.get(key)
+            if own is None:
+                self.combinations.append(theirs[number])
+                self._check_limit()
+                self.people.extend((0, 0, 0, 0))
+                self.fte_units.append(0)
+                own = self.combination_of[key] = len(self.combinations) - 1
+            self.canonical[base + number] = own
+            for start in range(4):   # its rows counted as people so far, and their FTE
+                self.people[own << 2 | start] += part["people"][number << 2 | start]
+            self.fte_units[own] += part["fte_units"][number]
         self.ids.extend(part["ids"])
         self.codes.extend(part["codes"])
         self.not_in_post += part["not_in_post"]
@@ -610,7 +600,8 @@ class _Reader:
     def census(self, trained: dict[str, frozenset[str]]) -> tuple[Census, dict[str, Census], int]:
         """Count people: single-row people from tallies of the rows, several-row people merged one by one."""
         people, fte_units, codes, canonical = self.people, self.fte_units, self.codes, self.canonical
-        self.seen = bytearray()   # no longer needed: free it
+        # What only the read needed (the bitmap, the lookup tables of values): free it for the merge.
+        self.seen, self.combination_of, self.start_of, self.fte_of = bytearray(), {}, {}, {}
         extra = self._training_by_number(trained)
         # The rows of people with several rows (or in the training records), in 16 ranges of employee
         # number, so that sorting holds a sixteenth of them at a time and people still come in order.

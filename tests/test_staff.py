@@ -119,16 +119,3 @@ def test_names_are_never_read(config, tmp_path):
     result = read(write(tmp_path, "clean.csv", PEOPLE), config, as_of=AS_OF)
     assert "Full Name" not in result.columns.values()
 
-
-def test_cells_holding_the_key_separator_are_classified_by_their_own_values(config, tmp_path):
-    """A row's values are joined by the ASCII unit separator into one lookup key; a cell holding that
-    character must not make two different rows share one classification."""
-    nurse, other = PEOPLE[4][:], PEOPLE[4][:]
-    other[0:2] = ["10000099", "10000099"]
-    nurse[5], nurse[6] = "Staff Nurse\x1fChief Executive", "Staff Nurse"     # job role holding the separator
-    other[5], other[6] = "Staff Nurse", "Chief Executive\x1fStaff Nurse"     # the same characters, split elsewhere
-    alone = [read(write(tmp_path, f"{i}.csv", [row]), config, as_of=AS_OF).whole.headcount
-             for i, row in enumerate((nurse, other))]
-    assert alone[0] != alone[1]   # they are classified differently, so a shared key would show
-    both = read(write(tmp_path, "both.csv", [nurse, other]), config, as_of=AS_OF).whole.headcount
-    assert both == alone[0] + alone[1]
