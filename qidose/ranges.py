@@ -18,7 +18,7 @@ import os
 import pickle
 import signal
 import sys
-from typing import Callable
+from typing import BinaryIO, Callable
 
 BYTES_PER_PROCESS = 8 * 2**20     # a smaller file is read in one process: a fork would cost more than it saves
 MAX_PROCESSES = 4
@@ -54,9 +54,11 @@ class Refused(Exception):
 
 
 class Child:
-    """A forked process running `work()`; `result()` is its return value, or raises Refused."""
+    """A forked process running `work()`, which returns a small header (pickled) and the arrays to
+    send as they are in memory. `result()` gives the header and the stream the arrays follow on,
+    or raises Refused; `close()` when they are read."""
 
-    def __init__(self, work: Callable[[], object]):
+    def __init__(self, work: Callable[[], tuple[object, list]]):
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:   # the child: never returns, never writes to stdout or stderr
@@ -64,35 +66,41 @@ class Child:
             try:
                 signal.signal(signal.SIGINT, signal.SIG_DFL)   # Ctrl-C ends it at once; the parent reports it
                 try:
-                    answer = ("ok", work())
+                    header, blobs = work()
+                    answer = ("ok", header)
                 except Exception as e:   # anything the child cannot do, the parent does itself
-                    answer = ("refused", type(e).__name__)
+                    answer, blobs = ("refused", type(e).__name__), []
                 with os.fdopen(write_end, "wb") as out:
                     pickle.dump(answer, out, protocol=pickle.HIGHEST_PROTOCOL)
+                    for blob in blobs:   # raw bytes, read straight into the parent's arrays
+                        out.write(memoryview(blob).cast("B"))
             finally:
                 os._exit(0)
         os.close(write_end)
-        self.pid, self.fd = pid, read_end
+        self.pid, self.stream = pid, os.fdopen(read_end, "rb")
 
-    def result(self):
+    def result(self) -> tuple[object, BinaryIO]:
         try:
-            with os.fdopen(self.fd, "rb") as answer:
-                status, value = pickle.load(answer)
+            status, value = pickle.load(self.stream)
         except (EOFError, pickle.UnpicklingError, OSError):
             status, value = "refused", "no answer"
-        finally:
+        if status != "ok":
+            self.close()
+            raise Refused(value)
+        return value, self.stream
+
+    def close(self) -> None:
+        """Wait for the child to end (it has written everything by then)."""
+        if self.pid is not None:
+            self.stream.close()
             os.waitpid(self.pid, 0)
             self.pid = None
-        if status != "ok":
-            raise Refused(value)
-        return value
 
     def cancel(self) -> None:
         if self.pid is None:   # already answered
             return
         try:
             os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-            os.close(self.fd)
         except OSError:
             pass
+        self.close()

@@ -37,6 +37,7 @@ from qidose.staff_file import ReadOptions, RowSource, open_range, open_rows
 _HEADER_SEARCH = 30          # rows looked at for the header
 _MAX_FTE = 2.0               # more than this on one assignment is taken as a typing error
 FTE_UNIT = 10000             # FTE is kept in ten-thousandths
+_BLOCK = 1 << 16             # bytes of a child's bitmap compared at a time
 _SET_OF_REPEATS = 250_000   # fewer repeated people than this are looked up in a set (about 15 MB at most)
 _NONZERO = re.compile(rb"[^\x00]+")
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b", re.IGNORECASE)
@@ -47,7 +48,7 @@ _COMBINATION = (1 << 22) - 1   # bits 18-39 of a row's code
 # Combination numbers: this process's below _IN_RANGES; a child reading range k of the file (ranges.py)
 # numbers its own from _IN_RANGES + (k - 1) * _PER_RANGE, and they are mapped to this process's when merged.
 _IN_RANGES, _PER_RANGE = 1 << 21, 1 << 19
-_PER_KEY = {"band": "level_of", "qi-role": "qi_of", "qi-training": "qi_of"}   # warned once per distinct value
+_PER_KEY = ("band", "qi-role", "qi-training")   # warned once per distinct value, the first time it is met
 _CHECKS = ("ragged", "total", "no-id", "band", "qi-role", "qi-training", "fte", "date")  # the order a row is checked in
 # Start-date categories of a row, against the 12 months to as_of.
 _UNDATED, _EARLIER, _RECENT, _LATER = 0, 1, 2, 3
@@ -110,7 +111,7 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
         reader = _Reader(config, index, by_index, diagnostics, as_of, source)
         if not _read_in_ranges(reader, path, jobs, progress):
             reader.read()
-    except _CutInQuotes:
+    except _ReadAgain:
         return read(path, config, options, by, as_of, trained, jobs=1)
     except (UnicodeDecodeError, csv.Error) as e:
         raise source.explain(e) from None
@@ -134,8 +135,9 @@ class _NotAlone(Exception):
     """Something a child reading one range of a file cannot count on its own; the parent reads it."""
 
 
-class _CutInQuotes(Exception):
-    """A range of the file did not end cleanly: read the whole file in one process instead."""
+class _ReadAgain(Exception):
+    """A range of the file did not end cleanly (a cut inside a quoted cell), or a child's answer broke
+    off: read the whole file in one process instead."""
 
 
 def _read_in_ranges(reader: _Reader, path: str, jobs: int | None, progress) -> bool:
@@ -158,11 +160,11 @@ def _read_in_ranges(reader: _Reader, path: str, jobs: int | None, progress) -> b
         try:
             reader.read()
         except (UnicodeDecodeError, csv.Error):
-            raise _CutInQuotes from None   # perhaps the first cut fell inside a quoted cell
+            raise _ReadAgain from None   # perhaps the first cut fell inside a quoted cell
         lines = source.line()
         for k, (child, start) in enumerate(zip(children, offsets)):
             try:
-                part = child.result()
+                part, stream = child.result()
             except ranges.Refused:   # read the rest here, as one range
                 for other in children[k + 1:]:
                     other.cancel()
@@ -170,8 +172,13 @@ def _read_in_ranges(reader: _Reader, path: str, jobs: int | None, progress) -> b
                 reader.source = open_range(path, source.dialect, start, None, first_line=lines)
                 reader.read()
                 break
-            reader.absorb(part, lines, last=k == len(children) - 1)
-            lines += part["lines"]
+            before, lines = lines, lines + part["lines"]
+            try:
+                reader.absorb(part, stream, before, last=k == len(children) - 1)
+            except (EOFError, OSError):   # the child died while sending: start again, in one process
+                raise _ReadAgain from None
+            finally:
+                child.close()
     finally:
         for child in children:
             child.cancel()
@@ -526,25 +533,25 @@ class _Reader:
         return category
 
     # -- a large file in ranges (ranges.py) --------------------------------------------------
-    def read_range(self, path: str, start: int, stop: int | None, number: int) -> dict:
-        """In a child process: read range `number` of the file, bytes start..stop, and return what it found."""
+    def read_range(self, path: str, start: int, stop: int | None, number: int) -> tuple[dict, list]:
+        """In a child process: read range `number` of the file, bytes start..stop; what it found, and its
+        arrays (employee numbers, codes, repeats, bitmap), sent raw after it."""
         source = open_range(path, self.source.dialect, start, stop)
         child = _Reader(self.config, self.index, self.by_index, Diagnostics(self.diagnostics.source), self.as_of,
                         source, number)
         child.read()
         codes = array("Q", map((child.base << 18).__add__, child.codes))   # its combination numbers, in its range
-        return {"lines": source.line(), "ids": child.ids, "codes": codes, "repeats": child.repeats,
-                "people": child.people, "fte_units": child.fte_units, "base": child.base,
-                "seen": child.seen, "not_in_post": child.not_in_post, "combinations": child.combinations,
-                "combination_of": child.combination_of, "level_of": child.level_of,
-                "qi_of": child.qi_of, "warnings": child.diagnostics.warnings, "key_events": child.key_events}
+        arrays = [child.ids, codes, child.repeats, child.seen]
+        return {"lines": source.line(), "sizes": [len(a) for a in arrays],
+                "people": array("Q", child.people), "fte_units": array("Q", child.fte_units), "base": child.base,
+                "not_in_post": child.not_in_post, "combinations": child.combinations,
+                "keys": [key for key, number in child.combination_of.items() if number >= 0], "warnings": child.diagnostics.warnings, "key_events": child.key_events}, arrays
 
-    def absorb(self, part: dict, lines_before: int, last: bool = True) -> None:
-        """Add what a child found in the next range of the file, as if this reader had read it."""
+    def absorb(self, part: dict, stream, lines_before: int, last: bool = True) -> None:
+        """Add what a child found in the next range of the file, as if this reader had read it
+        (its arrays are read from `stream` straight onto this reader's)."""
         theirs, base = part["combinations"], part["base"]
-        for key, number in part["combination_of"].items():
-            if number < 0:
-                continue
+        for number, key in enumerate(part["keys"]):   # its combinations, in the order it numbered them
             own = self.combination_of.get(key)
             if own is None:
                 self.combinations.append(theirs[number])
@@ -556,35 +563,50 @@ class _Reader:
             for start in range(4):   # its rows counted as people so far, and their FTE
                 self.people[own << 2 | start] += part["people"][number << 2 | start]
             self.fte_units[own] += part["fte_units"][number]
-        self.ids.extend(part["ids"])
-        self.codes.extend(part["codes"])
         self.not_in_post += part["not_in_post"]
-        self._absorb_seen(part["seen"], part["repeats"], last)
         self._absorb_warnings(part, lines_before)
+        ids, codes, repeats, seen = part["sizes"]
+        part.clear()   # free the child's tables before this reader's arrays grow
+        if last:
+            self._free_tables()
+        for array_, size in ((self.ids, ids), (self.codes, codes), (self.repeats, repeats)):
+            _read_onto(array_, stream, size)
+        self._absorb_seen(stream, seen, last)
 
-    def _absorb_seen(self, seen: bytearray, repeats: array, last: bool) -> None:
-        """Employee numbers met in both: people with rows in both ranges are repeats too."""
-        self.repeats.extend(repeats)
-        mine, n = self.seen, min(len(self.seen), len(seen))
-        both = (int.from_bytes(mine[:n], "little") & int.from_bytes(seen[:n], "little")).to_bytes(n, "little")
-        for run in _NONZERO.finditer(both):   # the bitmap's bytes that hold a number met in both
-            for byte in range(run.start(), run.end()):
-                self.repeats.extend(byte << 3 | bit for bit in range(8) if both[byte] >> bit & 1)
-        if last:   # no later range to compare with
-            return
-        if len(seen) > len(mine):
-            mine.extend(bytes(len(seen) - len(mine)))
-        mine[:len(seen)] = (int.from_bytes(mine[:len(seen)], "little") | int.from_bytes(seen, "little")).to_bytes(len(seen), "little")
+    def _free_tables(self) -> None:
+        """What only the read needed (the lookup tables of values): free it for the merge."""
+        self.combination_of, self.start_of, self.fte_of, self.level_of, self.qi_of = {}, {}, {}, {}, {}
+
+    def _absorb_seen(self, stream, size: int, last: bool) -> None:
+        """A child's bitmap of employee numbers, read in blocks: numbers met here and there are people
+        with rows in both ranges (repeats); the rest are added for the ranges after it."""
+        mine = self.seen
+        if not last and size > len(mine):
+            mine.extend(bytes(size - len(mine)))
+        for at in range(0, size, _BLOCK):
+            theirs = stream.read(min(_BLOCK, size - at))
+            if len(theirs) < min(_BLOCK, size - at):
+                raise EOFError("a child's bitmap ended early")
+            block = len(theirs)
+            both = int.from_bytes(mine[at:at + block], "little") & int.from_bytes(theirs, "little")
+            if both:
+                both = both.to_bytes(block, "little")
+                for run in _NONZERO.finditer(both):   # the bytes that hold a number met in both
+                    for byte in range(run.start(), run.end()):
+                        self.repeats.extend((at + byte) << 3 | bit for bit in range(8) if both[byte] >> bit & 1)
+            if not last:
+                mine[at:at + block] = (int.from_bytes(mine[at:at + block], "little")
+                                       | int.from_bytes(theirs, "little")).to_bytes(block, "little")
 
     def _absorb_warnings(self, part: dict, lines_before: int) -> None:
         """A child's warnings, as one read would give them: its row numbers moved on by the lines before
         its range, a value already warned about here not warned again, in the order rows are met."""
+        warned = {(kind, value) for kind, _, value in self.key_events}   # a value warns the first time it is met
         kept: dict[str, list[int]] = {}
         for kind, row, value in part["key_events"]:
-            if value not in getattr(self, _PER_KEY[kind]):
+            if (kind, value) not in warned:
                 kept.setdefault(kind, []).append(row)
-        self.level_of.update(part["level_of"])
-        self.qi_of.update(part["qi_of"])
+                self.key_events.append((kind, lines_before + row, value))
         for kind, w in part["warnings"].items():
             rows, count = (kept.get(kind, []), len(kept.get(kind, []))) if kind in _PER_KEY else (w.rows, w.count)
             if count:
@@ -600,8 +622,8 @@ class _Reader:
     def census(self, trained: dict[str, frozenset[str]]) -> tuple[Census, dict[str, Census], int]:
         """Count people: single-row people from tallies of the rows, several-row people merged one by one."""
         people, fte_units, codes, canonical = self.people, self.fte_units, self.codes, self.canonical
-        # What only the read needed (the bitmap, the lookup tables of values): free it for the merge.
-        self.seen, self.combination_of, self.start_of, self.fte_of = bytearray(), {}, {}, {}
+        self.seen = bytearray()
+        self._free_tables()
         extra = self._training_by_number(trained)
         # The rows of people with several rows (or in the training records), in 16 ranges of employee
         # number, so that sorting holds a sixteenth of them at a time and people still come in order.
@@ -653,7 +675,8 @@ class _Reader:
         """For each row: is its person one of the repeats or in the training records? Evaluated in C."""
         ids, top = self.ids, max(self.ids, default=0)
         if top >= 1 << 31 or len(self.repeats) + len(extra) < _SET_OF_REPEATS:
-            special = set(self.repeats) | set(extra)   # one lookup a row; a bitmap (below) takes five
+            special = set(self.repeats)   # one lookup a row; a bitmap (below) takes five
+            special.update(extra)
             return map(special.__contains__, ids)
         marks = bytearray((top >> 3) + 1)
         for number in chain(self.repeats, extra):
@@ -697,6 +720,18 @@ class _Reader:
         self._count((level, role, modules, first.service, first.group), 1, sum((code >> 2) & 0xFFFF for code in unique),
                     int(bool(starts)), recent)
         return int(number in extra_by_number)
+
+
+def _read_onto(numbers: array, stream, count: int) -> None:
+    """Append `count` numbers from a binary stream, a megabyte at a time (array.fromfile would hold
+    a copy of them all at once)."""
+    left = count * numbers.itemsize
+    while left:
+        data = stream.read(min(left, 1 << 20))
+        if not data:
+            raise EOFError("a child's answer ended early")
+        numbers.frombytes(data)
+        left -= len(data)
 
 
 def add_people(classifier: Classifier, whole: Census, groups: dict[str, Census] | None, level: str, fte_units: int,
