@@ -31,18 +31,20 @@ import threading
 from collections import Counter
 from pathlib import Path
 
+from qidose import rows
 from qidose import staff as staff_mod
 from qidose.classify import Classifier, band_code
 from qidose.config import CAPACITY_LEVELS, ROLE_LEVELS, Config, fold
 from qidose.diagnostics import Diagnostics, Warning_
 from qidose.errors import QidoseError
-from qidose.staff import Census, StaffList
+from qidose.census import FTE_UNIT, Census, add_people
+from qidose.staff import StaffList
 from qidose.staff_file import ReadOptions, open_rows
 
 AUTO_BYTES = 50 * 2**20   # --engine auto: files larger than this go to duckdb (see benchmarks/README.md)
 _HEAD = 65536
 _EXAMPLES = 5
-_FTE_UNIT = staff_mod.FTE_UNIT   # as the plain path: FTE in ten-thousandths, summed exactly
+_FTE_UNIT = FTE_UNIT   # as the plain path: FTE in ten-thousandths, summed exactly
 _UNDATED, _EARLIER, _RECENT, _LATER = 0, 1, 2, 3
 _COMBINATIONS = (1 << 22) - 1
 _FIELDS = {"eid": "employee_id", "asg": "assignment", "st": "status", "sg": "staff_group", "jr": "job_role",
@@ -54,7 +56,7 @@ _KEYS = ", ".join(_KEY)
 # no leading zero (written back by duckdb, it reads the same).
 _PLAIN_NUMBER = "CAST(TRY_CAST(eid AS BIGINT) AS VARCHAR) IS NOT DISTINCT FROM eid AND TRY_CAST(eid AS BIGINT) >= 0"
 _ID_LIMIT = 0xFFFFFFFF - (1 << 24)   # the plain path keeps larger numbers as text: identical keys either way
-# The plain path's warnings (qidose/staff.py), word for word, and the order it checks a row in.
+# The plain path's warnings (qidose/rows.py), word for word, and the order it checks a row in.
 _ORDER = ("band", "qi-role", "qi-training", "fte", "date")
 _TEXT = {
     "band": ("a grade that is not a band qidose knows",
@@ -298,7 +300,7 @@ class _Scan:
         values, counts = {}, Counter()
         for _, raw, n in ftes:
             if raw not in values:
-                value, problem = staff_mod._parse_fte(raw) if "fte" in self.index else (0.0, None)
+                value, problem = rows.parse_fte(raw) if "fte" in self.index else (0.0, None)
                 values[raw] = (round(value * _FTE_UNIT), problem, value)
             if values[raw][1] is not None:
                 counts[raw] += n
@@ -314,7 +316,7 @@ class _Scan:
         values, bad = {}, 0
         for _, raw, n in dates:
             if raw not in values:
-                date = staff_mod._parse_date(raw) if "start_date" in self.index else None
+                date = rows.parse_date(raw) if "start_date" in self.index else None
                 values[raw] = (_UNDATED if date is None else _EARLIER if date <= self.year_ago
                                else _RECENT if date <= self.as_of else _LATER)
                 if date is None and raw.strip():
@@ -422,7 +424,7 @@ class _Scan:
                 frozenset(m for i, m in enumerate(self.modules) if mask >> i & 1))
         dated = people if cats & ~(1 << _UNDATED) else 0
         joiners = people if cats & (1 << _RECENT) and not cats & (1 << _EARLIER) else 0
-        staff_mod.add_people(self.classifier, whole, None if self.by_index is None else groups, ROLE_LEVELS[lvl],
+        add_people(self.classifier, whole, None if self.by_index is None else groups, ROLE_LEVELS[lvl],
                              units, known[0], known[1], service, group, people, dated, joiners)
 
     # warnings, in the plain path's order and words ------------------------------------------------------

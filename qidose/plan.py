@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from qidose.config import CAPACITY_LEVELS, ROLE_LEVELS, Config, Level
 from qidose.organisation import Organisation
-from qidose.staff import Census
+from qidose.census import Census
 
 _EPS = 1e-9
 _MAX_YEARS = 100   # beyond this a plan is not a plan: say the gap does not close

@@ -2,7 +2,7 @@
 
 Handles what ESR, ESR BI and Excel produce: a BOM, cp1252, UTF-16 "Unicode text", CRLF or
 CR line endings, `;` or tab separators, NUL bytes, huge fields. Nothing here knows what a
-column means (``staff.py`` does), and rows are not wrapped or copied: the caller iterates
+column means (``staff.py`` and ``rows.py`` do), and rows are not wrapped or copied: the caller iterates
 the csv reader itself, which keeps a 1.6-million-row file fast.
 """
 

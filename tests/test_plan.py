@@ -8,7 +8,7 @@ import pytest
 from qidose import config as config_mod
 from qidose.organisation import resolve
 from qidose.plan import make_plan
-from qidose.staff import Census
+from qidose.census import Census
 
 
 @pytest.fixture(scope="module")

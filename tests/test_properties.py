@@ -25,7 +25,7 @@ from qidose.classify import band_code
 from qidose.config import BAND_CODES, CAPACITY_LEVELS, ROLE_LEVELS
 from qidose.organisation import resolve
 from qidose.plan import make_plan
-from qidose.staff import Census
+from qidose.census import Census
 
 CONFIG = config_mod.load()
 LEVELS = ROLE_LEVELS + CAPACITY_LEVELS

@@ -1,0 +1,464 @@
+"""Rows of a staff list -> people -> a census.
+
+One row is an assignment, not a person: rows are merged by employee number (FTE summed, the
+highest level of any in-post row wins, the earliest start date counts, QI roles and training
+are pooled, the first row's service and --by group are kept). Only the columns the plan
+aggregates are read; names and every other column are never looked at.
+
+Memory stays flat whatever the size: a row is reduced to two numbers (its employee number,
+and a packed "combination, FTE, start" code) kept in compact arrays, plus one bit per employee
+number seen. The membership rules run once per distinct combination of the values they read.
+Only people with several rows are merged one by one, after the read. A large file can be read
+in ranges by several processes (ranges.py), each with its own RowReader; the first merges the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from array import array
+from itertools import chain, compress
+from operator import itemgetter
+from typing import NamedTuple
+
+from qidose.census import FTE_UNIT, Census, add_people
+from qidose.classify import Classifier, band_code
+from qidose.config import ROLE_LEVELS, Config, fold
+from qidose.diagnostics import Diagnostics
+from qidose.errors import InputError
+from qidose.staff_file import RowSource
+
+_MAX_FTE = 2.0               # more than this on one assignment is taken as a typing error
+_SET_OF_REPEATS = 250_000   # fewer repeated people than this are looked up in a set (about 15 MB at most)
+_TOTAL = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b", re.IGNORECASE)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_ODD_IDS = 0xFFFFFFFF        # employee numbers that are not small whole numbers count down from here
+_NOT_IN_POST = -1
+COMBINATION = (1 << 22) - 1   # bits 18-39 of a row's code
+# Combination numbers: this process's below IN_RANGES; a child reading range k of the file (ranges.py)
+# numbers its own from IN_RANGES + (k - 1) * PER_RANGE, and they are mapped to this process's when merged.
+IN_RANGES, PER_RANGE = 1 << 21, 1 << 19
+PER_KEY = ("band", "qi-role", "qi-training")   # warned once per distinct value, the first time it is met
+CHECKS = ("ragged", "total", "no-id", "band", "qi-role", "qi-training", "fte", "date")  # the order a row is checked in
+# Start-date categories of a row, against the 12 months to as_of.
+_UNDATED, _EARLIER, _RECENT, _LATER = 0, 1, 2, 3
+_CATEGORICAL = ("status", "staff_group", "job_role", "position_title", "band", "qi_role", "qi_training", "service")
+
+
+class NotAlone(Exception):
+    """Something a child reading one range of a file cannot count on its own; the parent reads it."""
+
+
+
+class _Combination(NamedTuple):
+    """What one distinct combination of categorical values means."""
+
+    level: int                      # index into ROLE_LEVELS
+    qi_role: str | None             # a capacity level flagged by the QI role column
+    trained: frozenset[str]         # modules recorded as done
+    service: str
+    group: str
+
+
+class RowReader:
+    """Reads rows into compact arrays and tallies, then counts them into a census (`census`)."""
+
+    def __init__(self, config: Config, index: dict[str, int], by_index: int | None, diagnostics: Diagnostics,
+                 as_of: dt.date, source: RowSource, range_number: int = 0):
+        self.config, self.index, self.by_index = config, index, by_index
+        self.range_number = range_number   # 0: the whole file, or its first range; k: range k, read by a child
+        self.base = 0 if range_number == 0 else IN_RANGES + (range_number - 1) * PER_RANGE
+        self.limit = IN_RANGES if range_number == 0 else PER_RANGE
+        self.alike: dict[tuple, list[int]] = {}   # (level, QI role, training, service, group) -> [people, FTE units, dated, joiners]
+        self.canonical: dict[int, int] = {}   # a child's combination number -> this reader's
+        self.key_events: list[tuple[str, int, tuple]] = []   # (kind, row, value) of each once-per-value warning
+        self.classifier = Classifier(config)
+        self.diagnostics = diagnostics
+        self.source = source
+        self.as_of = as_of
+        self.year_ago = as_of - dt.timedelta(days=365)
+        self.fields = [f for f in _CATEGORICAL if f in index] + (["by"] if by_index is not None else [])
+        self.key_index = [index[f] for f in self.fields if f != "by"] + ([by_index] if by_index is not None else [])
+        self.id_index = index["employee_id"]
+        self.fte_index = index.get("fte", -1)           # -1: the empty cell appended to each row
+        self.start_index = index.get("start_date", -1)
+        self.assignment_index = index.get("assignment", -1)
+        self.width = max(self.key_index + [self.id_index, self.fte_index, self.start_index, self.assignment_index]) + 1
+        self.in_post = config.staff_list.in_post
+        self.combinations: list[_Combination] = []
+        self.people: list[int] = []         # per combination × start category: rows counted as people so far
+        self.fte_units: list[int] = []      # per combination: their FTE units
+        self.combination_of: dict[tuple, int] = {}   # the values a row's rules read -> combination
+        self.values_of = itemgetter(*self.key_index) if len(self.key_index) > 1 else (lambda c, i=self.key_index[0]: (c[i],))
+        # Where each field sits in a combination's values (a field the file lacks: the "" added last).
+        at = {f: self.fields.index(f) if f in self.fields else len(self.fields) for f in _CATEGORICAL + ("by",)}
+        self.status_of = (lambda v: None) if "status" not in self.fields else itemgetter(at["status"])
+        self.role_of = itemgetter(at["staff_group"], at["job_role"], at["position_title"], at["band"])
+        self.qi_key_of = itemgetter(at["qi_role"], at["qi_training"])
+        self.place_of = itemgetter(at["service"], at["by"])
+        self.in_post_of: dict[str | None, bool] = {}
+        self.level_of: dict[tuple, int] = {}
+        self.qi_of: dict[tuple, tuple] = {}
+        self.fte_of: dict[str, int] = {"": 0} if "fte" not in index else {}
+        self.start_of: dict[str, int] = {}
+        self.ids = array("I")          # per in-post row: the employee number (or its stand-in)
+        self.codes = array("Q")        # per in-post row: assignment hash << 40 | combination << 18 | FTE units << 2 | start
+        self.seen = bytearray(1 << 20)  # one bit per employee number seen; grows to the largest number
+        self.odd_ids: dict[str, int] = {}
+        self.far_ids: set[int] = set()
+        self.repeats = array("I")      # employee numbers met again (a set only after the read, to keep the peak low)
+        self.whole: Census = Census()
+        self.groups: dict[str, Census] = {}
+        self.rows_read = 0
+        self.rows_in_post = 0
+        self.not_in_post = 0
+
+    def read(self) -> None:
+        """Reduce every row to (employee number, code). The hot loop: keep it lean."""
+        ids_append, codes_append = self.ids.append, self.codes.append
+        combination_get, fte_get, start_get = self.combination_of.get, self.fte_of.get, self.start_of.get
+        values_of = self.values_of
+        aux = itemgetter(self.id_index, self.fte_index, self.start_index, self.assignment_index)
+        repeats_add, seen = self.repeats.append, self.seen
+        width, limit = self.width, len(self.seen)
+        people, fte_units = self.people, self.fte_units
+        rows = self.source.rows
+        if -1 in (self.fte_index, self.start_index, self.assignment_index):
+            rows = (cells + [""] for cells in rows)   # a missing column reads the empty cell added last
+        highest = _ODD_IDS - (1 << 24)
+        for cells in rows:
+            if len(cells) < width:
+                cells = self._pad(cells)
+            eid, fte_raw, start_raw, assignment = aux(cells)
+            try:
+                number = int(eid)
+            except ValueError:
+                number = self._odd_id(eid, cells)
+                if number is None:
+                    continue
+            else:
+                if not 0 <= number < highest:
+                    number = self._odd_id(eid, cells)
+                    if number is None:
+                        continue
+            key = values_of(cells)
+            combination = combination_get(key)
+            if combination is None:
+                combination = self._combination(key)
+            if combination < 0:
+                self.not_in_post += 1
+                continue
+            fte = fte_get(fte_raw)
+            if fte is None:
+                fte = self._fte(fte_raw)
+            start = start_get(start_raw)
+            if start is None:
+                start = self._start(start_raw)
+            byte = number >> 3
+            if byte < limit:
+                bit = 1 << (number & 7)
+                if seen[byte] & bit:
+                    repeats_add(number)
+                else:
+                    seen[byte] |= bit
+            else:
+                self._seen_far(number)
+                limit = len(seen)
+            ids_append(number)
+            codes_append((hash(assignment) & 0xFFFFFF) << 40 | combination << 18 | fte << 2 | start)
+            people[combination << 2 | start] += 1
+            fte_units[combination] += fte
+
+    # -- the rare paths of the loop ----------------------------------------------------------
+    def _pad(self, cells: list[str]) -> list[str]:
+        """A short (ragged) row: pad it with empty cells (a row of one empty cell is a blank line)."""
+        if len(cells) > 1 and any(cells):
+            self.diagnostics.warn("ragged", self.source.line(), "fewer cells than the header", "read with the missing cells empty")
+        return cells + [""] * (self.width - len(cells) + 1)
+
+    def _odd_id(self, eid: str, cells: list[str]) -> int | None:
+        """An employee number that is not a plain number: a blank row, a total row, or a text id."""
+        text = eid.replace("\x00", "").strip()
+        if not text:
+            if not any(c.strip() for c in cells):
+                return None  # a blank row
+            first = next(c for c in cells if c.strip())
+            if _TOTAL.match(first):
+                self.diagnostics.warn("total", self.source.line(), "a total row", "skipped")
+            else:
+                self.not_in_post += 1   # read, but not a person in post
+                self.diagnostics.warn("no-id", self.source.line(), "no employee number",
+                                      "skipped: a person cannot be counted without one")
+            return None
+        if _TOTAL.match(text):
+            self.diagnostics.warn("total", self.source.line(), "a total row", "skipped")
+            return None
+        if text.isdigit() and 0 <= int(text) < _ODD_IDS - (1 << 24):
+            return int(text)     # it had a NUL or odd spaces in it
+        number = self.odd_ids.get(text)
+        if number is None:
+            if self.range_number:
+                raise NotAlone("an employee number that is not a plain number")
+            number = self.odd_ids[text] = _ODD_IDS - len(self.odd_ids)
+        return number
+
+    def _seen_far(self, number: int) -> None:
+        if number >= (1 << 31) and self.range_number:
+            raise NotAlone("a very large employee number")
+        if number < (1 << 31):   # grow the bitmap (doubling) to cover the number
+            self.seen.extend(bytes(max((number >> 3) + 1, 2 * len(self.seen)) - len(self.seen)))
+            bit = 1 << (number & 7)
+            if self.seen[number >> 3] & bit:
+                self.repeats.append(number)
+            else:
+                self.seen[number >> 3] |= bit
+            return
+        if number in self.far_ids:   # very large numbers and stand-ins for text ids
+            self.repeats.append(number)
+        else:
+            self.far_ids.add(number)
+
+    def _combination(self, key: tuple) -> int:
+        """A new combination: classify it once."""
+        key = tuple(map(sys.intern, key))   # shared strings: a national file has tens of thousands of keys
+        number = self.combination_of[key] = self._classify(key)
+        return number
+
+    def _classify(self, values: tuple[str, ...]) -> int:
+        values += ("",)   # a field the file does not have reads the empty cell added last
+        status = self.status_of(values)
+        in_post = self.in_post_of.get(status)
+        if in_post is None:
+            in_post = self.in_post_of[status] = status is None or fold(status) in self.in_post
+        if not in_post:
+            return _NOT_IN_POST
+        role_key = self.role_of(values)
+        level = self.level_of.get(role_key)
+        if level is None:
+            level = self.level_of[role_key] = self._level(*role_key)
+        qi_key = self.qi_key_of(values)
+        qi = self.qi_of.get(qi_key)
+        if qi is None:
+            qi = self.qi_of[qi_key] = self._qi(*qi_key)
+        service, group = self.place_of(values)
+        self.combinations.append(_Combination(level, qi[0], qi[1], service.strip(), group.strip()))
+        self.check_limit()
+        self.people.extend((0, 0, 0, 0))
+        self.fte_units.append(0)
+        return len(self.combinations) - 1
+
+    def check_limit(self) -> None:
+        if len(self.combinations) >= self.limit:
+            if self.range_number:
+                raise NotAlone("too many combinations for one range")
+            raise InputError(f"{self.source.name}: more than {self.limit - 1:,} distinct combinations of the "
+                             f"columns qidose reads; is the file a staff list?")
+
+    def _level(self, staff_group: str, job_role: str, position_title: str, raw_band: str) -> int:
+        band = None
+        if raw_band.strip():
+            band = band_code(raw_band, self.config.staff_list.band_words)
+            if band is None:
+                self._warn_once("band", (staff_group, job_role, position_title, raw_band),
+                                "a grade that is not a band qidose knows",
+                                "classified by job role and title alone (add the word under staff_list.band_words)")
+        return ROLE_LEVELS.index(self.classifier.level(staff_group, job_role, position_title, band))
+
+    def _qi(self, raw_role: str, raw_training: str) -> tuple[str | None, frozenset[str]]:
+        role = self.classifier.qi_role(raw_role) if raw_role.strip() else None
+        if raw_role.strip() and role is None:
+            self._warn_once("qi-role", (raw_role, raw_training), "a QI role qidose does not know",
+                            "ignored (add it under qi_role of a capacity level)")
+        trained, unknown = self.classifier.trained_modules(raw_training)
+        if unknown:
+            self._warn_once("qi-training", (raw_role, raw_training), "QI training qidose does not know",
+                            "ignored (add it under recorded_as of a module)")
+        return role, trained
+
+    def _warn_once(self, kind: str, value: tuple, what: str, action: str) -> None:
+        """A warning about a value, made the first time the value is met (its row is noted for a merge)."""
+        self.diagnostics.warn(kind, self.source.line(), what, action)
+        self.key_events.append((kind, self.source.line(), value))
+
+    def _fte(self, raw: str) -> int:
+        value, problem = parse_fte(raw)
+        units = round(value * FTE_UNIT)
+        if problem is None:
+            self.fte_of[raw] = units
+        else:  # not cached, so every such row is counted and named
+            action = "counted as 0 FTE" if value == 0 else "read as shown"
+            self.diagnostics.warn("fte-" + problem[0], self.source.line(), problem[1], action)
+        return units
+
+    def _start(self, raw: str) -> int:
+        date = parse_date(raw)
+        if date is None:
+            if raw.strip():
+                self.diagnostics.warn("date", self.source.line(), "a start date qidose cannot read",
+                                      "left out of the turnover estimate")
+                return _UNDATED   # not cached, so every such row is counted
+            category = _UNDATED
+        elif date <= self.year_ago:
+            category = _EARLIER
+        elif date <= self.as_of:
+            category = _RECENT
+        else:
+            category = _LATER
+        self.start_of[raw] = category
+        return category
+
+    def free_tables(self) -> None:
+        """What only the read needed (the lookup tables of values): free it for the merge."""
+        self.combination_of, self.start_of, self.fte_of, self.level_of, self.qi_of = {}, {}, {}, {}, {}
+
+    # -- after the read ----------------------------------------------------------------------
+    def census(self, trained: dict[str, frozenset[str]]) -> tuple[Census, dict[str, Census], int]:
+        """Count people: single-row people from tallies of the rows, several-row people merged one by one."""
+        people, fte_units, codes, canonical = self.people, self.fte_units, self.codes, self.canonical
+        self.seen = bytearray()
+        self.free_tables()
+        extra = self._training_by_number(trained)
+        # The rows of people with several rows (or in the training records), in 16 ranges of employee
+        # number, so that sorting holds a sixteenth of them at a time and people still come in order.
+        shift = max(max(self.ids, default=0).bit_length() - 4, 0)
+        parts = [array("Q") for _ in range(16)]
+        for k in compress(range(len(self.ids)), self._marked(extra)):
+            parts[self.ids[k] >> shift].append(self.ids[k] << 32 | k)
+        merged, matched = [], 0
+        for part in parts:
+            for key in sorted(part):   # their rows come out of the tallies and are added back merged
+                code = codes[key & 0xFFFFFFFF]
+                combination = code >> 18 & COMBINATION
+                if combination >= IN_RANGES:   # a child's number
+                    combination = canonical[combination]
+                    code = code & ~(COMBINATION << 18) | combination << 18
+                people[combination << 2 | (code & 3)] -= 1
+                fte_units[combination] -= (code >> 2) & 0xFFFF
+                if merged and merged[0] == key >> 32:
+                    merged[1].append(code)
+                    continue
+                if merged:
+                    matched += self._add_person(merged[0], merged[1], extra)
+                merged = [key >> 32, [code]]
+        if merged:
+            matched += self._add_person(merged[0], merged[1], extra)
+        for combination, c in enumerate(self.combinations):
+            counts = people[combination * 4:combination * 4 + 4]
+            if any(counts):
+                self._count((c.level, c.qi_role, c.trained, c.service, c.group), sum(counts), fte_units[combination],
+                            counts[_EARLIER] + counts[_RECENT] + counts[_LATER], counts[_RECENT])
+        for (level, role, modules, service, group), (count, fte, dated, joiners) in self.alike.items():
+            add_people(self.classifier, self.whole, self.groups if "by" in self.fields else None, ROLE_LEVELS[level],
+                       fte, role, modules, service, group, count, dated, joiners)
+        return self.whole, self.groups, len(trained) - matched
+
+    def _count(self, alike: tuple, people: int, fte_units: int, dated: int, joiners: int) -> None:
+        """Count people alike in everything the census records (level, QI role, training, service,
+        group) together: the census takes each kind once."""
+        totals = self.alike.get(alike)
+        if totals is None:
+            self.alike[alike] = [people, fte_units, dated, joiners]
+        else:
+            totals[0] += people
+            totals[1] += fte_units
+            totals[2] += dated
+            totals[3] += joiners
+
+    def _marked(self, extra: dict[int, frozenset[str]]):
+        """For each row: is its person one of the repeats or in the training records? Evaluated in C."""
+        ids, top = self.ids, max(self.ids, default=0)
+        if top >= 1 << 31 or len(self.repeats) + len(extra) < _SET_OF_REPEATS:
+            special = set(self.repeats)   # one lookup a row; a bitmap (below) takes five
+            special.update(extra)
+            return map(special.__contains__, ids)
+        marks = bytearray((top >> 3) + 1)
+        for number in chain(self.repeats, extra):
+            if number <= top:
+                marks[number >> 3] |= 1 << (number & 7)
+        return map(int.__and__, map(marks.__getitem__, map((3).__rrshift__, ids)),
+                   map((1).__lshift__, map((7).__and__, ids)))
+
+    def _training_by_number(self, trained: dict[str, frozenset[str]]) -> dict[int, frozenset[str]]:
+        out = {}
+        for eid, modules in trained.items():
+            text = eid.strip()
+            number = int(text) if text.isdigit() and int(text) < _ODD_IDS - (1 << 24) else self.odd_ids.get(text)
+            if number is not None:
+                out[number] = out.get(number, frozenset()) | modules
+        return out
+
+    def _add_person(self, number: int, person_codes: list[int], extra_by_number: dict) -> int:
+        """Merge one person's rows into the census; 1 if a training record matched them."""
+        unique = list(dict.fromkeys(person_codes))
+        if len(unique) < len(person_codes):
+            self.diagnostics.warn("duplicate", None, "the same as an earlier row of the same person (same "
+                                  "assignment, same values in every column qidose reads)", "counted once", unit="duplicate row",
+                                  count=len(person_codes) - len(unique))
+        kinds = list(dict.fromkeys([code >> 18 & COMBINATION for code in unique]))   # first row's first
+        first = self.combinations[kinds[0]]
+        level, role, modules = first.level, first.qi_role, first.trained
+        if len(kinds) > 1:
+            rows = [self.combinations[k] for k in kinds]
+            level = min(c.level for c in rows)                             # the highest level of any row
+            role = next((c.qi_role for c in rows if c.qi_role), None)      # the first QI role given
+            modules = modules.union(*(c.trained for c in rows))
+            if any((c.service, c.group) != (first.service, first.group) for c in rows):
+                self.diagnostics.warn("conflict", None, "with assignments in more than one service or group",
+                                      "each counted once, where their first row puts them", unit="person")
+        if number in extra_by_number:
+            modules = modules | extra_by_number[number]
+        starts = {code & 3 for code in unique}
+        starts.discard(_UNDATED)
+        recent = int(_RECENT in starts and _EARLIER not in starts)   # the earliest start is in the last 12 months
+        self._count((level, role, modules, first.service, first.group), 1, sum((code >> 2) & 0xFFFF for code in unique),
+                    int(bool(starts)), recent)
+        return int(number in extra_by_number)
+
+
+def parse_fte(raw: str) -> tuple[float, tuple[str, str] | None]:
+    text = raw.replace("\u00a0", "").replace("\x00", "").strip()
+    if not text:
+        return 0.0, ("empty", "no FTE")
+    comma = "," in text and "." not in text
+    percent = text.endswith("%")
+    try:
+        value = float(text.rstrip("%").replace(",", ".")) / (100 if percent else 1)
+    except ValueError:
+        return 0.0, ("text", "an FTE that is not a number")
+    if value != value or value < 0:
+        return 0.0, ("negative", "a negative FTE")
+    if value > _MAX_FTE:
+        return 0.0, ("absurd", f"an FTE over {_MAX_FTE:g} on one assignment")
+    if comma:
+        return value, ("comma", "an FTE with a decimal comma (as '0,8'; export with a decimal point)")
+    return value, None
+
+
+_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})$")
+_YMD = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def parse_date(raw: str) -> dt.date | None:
+    text = raw.replace("\x00", "").strip()
+    if len(text) == 10 and text[2] == text[5] == "/" and (text[:2] + text[3:5] + text[6:]).isdecimal():
+        try:   # dd/mm/yyyy, ESR's own shape, by slicing (most files hold thousands of distinct dates)
+            return dt.date(int(text[6:]), int(text[3:5]), int(text[:2]))
+        except ValueError:
+            return None
+    m = _DMY.match(text) or _YMD.match(text)
+    if m:   # the two common shapes, without strptime's cost
+        a, b, c = map(int, m.groups())
+        try:
+            return dt.date(c, b, a) if m.re is _DMY else dt.date(a, b, c)
+        except ValueError:
+            return None
+    for candidate in (text, text[:10]) if len(text) > 10 else (text,):   # '2021-03-04 00:00:00'
+        for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%Y%m%d", "%d-%b-%Y", "%d.%m.%Y", "%d/%m/%y", "%d %b %Y", "%d-%m-%Y"):
+            try:
+                return dt.datetime.strptime(candidate, fmt).date()
+            except ValueError:
+                pass
+    if text.isdigit() and 1 <= int(text) <= 80000:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(text))  # an Excel serial day number
+    return None
