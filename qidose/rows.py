@@ -50,7 +50,6 @@ class NotAlone(Exception):
     """Something a child reading one range of a file cannot count on its own; the parent reads it."""
 
 
-
 class _Combination(NamedTuple):
     """What one distinct combination of categorical values means."""
 
