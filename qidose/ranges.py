@@ -171,15 +171,20 @@ def read_range(reader: RowReader, path: str, start: int, stop: int | None, numbe
     """In a child process: read range `number` of the file, bytes start..stop; what it found, and its
     arrays (employee numbers, codes, repeats, bitmap), sent raw after it."""
     source = open_range(path, reader.source.dialect, start, stop)
-    child = RowReader(reader.config, reader.index, reader.by_index, Diagnostics(reader.diagnostics.source), reader.as_of,
-                    source, number)
+    child = RowReader(reader.config, reader.index, reader.by_index, Diagnostics(reader.diagnostics.source),
+                      reader.as_of, source, number)
     child.read()
     codes = array("Q", map((child.base << 18).__add__, child.codes))   # its combination numbers, in its range
     arrays = [child.ids, codes, child.repeats, child.seen]
-    return {"lines": source.line(), "sizes": [len(a) for a in arrays],
-            "people": array("Q", child.people), "fte_units": array("Q", child.fte_units), "base": child.base,
-            "not_in_post": child.not_in_post, "combinations": child.combinations,
-            "keys": [key for key, number in child.combination_of.items() if number >= 0], "warnings": child.diagnostics.warnings, "key_events": child.key_events}, arrays
+    header = {
+        "lines": source.line(), "sizes": [len(a) for a in arrays], "base": child.base,
+        "keys": [key for key, number in child.combination_of.items() if number >= 0],   # in number order
+        "combinations": child.combinations, "people": array("Q", child.people),
+        "fte_units": array("Q", child.fte_units), "not_in_post": child.not_in_post,
+        "warnings": child.diagnostics.warnings, "key_events": child.key_events,
+    }
+    return header, arrays
+
 
 def absorb(reader: RowReader, part: dict, stream, lines_before: int, last: bool = True) -> None:
     """Add what a child found in the next range of the file, as if this reader had read it
@@ -207,6 +212,7 @@ def absorb(reader: RowReader, part: dict, stream, lines_before: int, last: bool 
         _read_onto(array_, stream, size)
     _absorb_seen(reader, stream, seen, last)
 
+
 def _absorb_seen(reader: RowReader, stream, size: int, last: bool) -> None:
     """A child's bitmap of employee numbers, read in blocks: numbers met here and there are people
     with rows in both ranges (repeats); the rest are added for the ranges after it."""
@@ -227,6 +233,7 @@ def _absorb_seen(reader: RowReader, stream, size: int, last: bool) -> None:
         if not last:
             mine[at:at + block] = (int.from_bytes(mine[at:at + block], "little")
                                    | int.from_bytes(theirs, "little")).to_bytes(block, "little")
+
 
 def _absorb_warnings(reader: RowReader, part: dict, lines_before: int) -> None:
     """A child's warnings, as one read would give them: its row numbers moved on by the lines before
