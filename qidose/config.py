@@ -8,12 +8,12 @@ so a user fixes a hand-edited file in one pass.
 from __future__ import annotations
 
 import difflib
+import marshal
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qidose import yamlfile
 from qidose.errors import ConfigError
 
 LEVEL_IDS = ("board", "senior_leaders", "middle_managers", "all_staff", "quality_coaches", "internal_experts")
@@ -172,10 +172,36 @@ def default_path() -> Path:
     return packaged if packaged.exists() else here.parent / "config" / "doses.yaml"
 
 
+# The shipped policy as yamlfile.load reads it, with the text it was read from (made by
+# write_parsed_policy; tests/test_config.py checks it is current). It spares loading PyYAML, a fifth
+# of qidose's start-up, whenever the policy in use is the shipped one, unedited.
+PARSED_POLICY = Path(__file__).resolve().parent / "doses.parsed"
+
+
 def load(path: Path | str | None = None) -> Config:
     path = default_path() if path is None else Path(path)
-    data, lines = yamlfile.load(path)
+    data, lines = _read(path)
     return Checker(str(path), lines).config(data)
+
+
+def _read(path: Path) -> tuple[Any, dict[tuple, int]]:
+    """(data, lines) of a policy file: from the parsed copy when the file's text is the shipped
+    policy's, word for word; otherwise (or at any doubt) by reading the YAML."""
+    try:
+        made_from, data, lines = marshal.loads(PARSED_POLICY.read_bytes())
+        if path.read_text(encoding="utf-8-sig") == made_from:
+            return data, lines
+    except (OSError, ValueError, EOFError, TypeError, UnicodeDecodeError):
+        pass
+    from qidose import yamlfile
+    return yamlfile.load(path)
+
+
+def write_parsed_policy(path: Path | None = None) -> bytes:
+    """The parsed copy of the shipped policy (or of `path`), as PARSED_POLICY holds it."""
+    from qidose import yamlfile
+    path = path or default_path()
+    return marshal.dumps((path.read_text(encoding="utf-8-sig"), *yamlfile.load(path)), 4)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from qidose.errors import OutputError, UsageError
@@ -23,6 +22,7 @@ def write_atomic(path: str, data: str | bytes, inputs: tuple[str, ...] = ()) -> 
         raise UsageError(f"-o {path}: the folder {folder} does not exist")
     mode = "wb" if isinstance(data, bytes) else "w"
     try:
+        import tempfile   # only when writing a file: it costs a few ms of start-up
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as e:
         raise OutputError(f"-o {path}: cannot write in {folder} ({e.strerror})") from None

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import os
-import pickle
 import re
 import signal
 import sys
@@ -69,6 +68,7 @@ class Child:
     or raises Refused; `close()` when they are read."""
 
     def __init__(self, work: Callable[[], tuple[object, list]]):
+        import pickle   # here, not at the top: most files are read in one process
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:   # the child: never returns, never writes to stdout or stderr
@@ -90,6 +90,7 @@ class Child:
         self.pid, self.stream = pid, os.fdopen(read_end, "rb")
 
     def result(self) -> tuple[object, BinaryIO]:
+        import pickle
         try:
             status, value = pickle.load(self.stream)
         except (EOFError, pickle.UnpicklingError, OSError):

@@ -87,3 +87,42 @@ def test_all_problems_reported_at_once(tmp_path):
         _load(tmp_path, text)
     assert "cohort_size: 0 is out of range" in str(e.value)
     assert "improvement_advisor.hours: -90" in str(e.value)
+
+
+# -- the parsed copy of the shipped policy (qidose/doses.parsed) ---------------------------------
+
+def test_the_parsed_copy_of_the_shipped_policy_is_current():
+    """config.load reads the shipped policy from a parsed copy to spare PyYAML's import; it must be
+    exactly what reading config/doses.yaml gives. After editing the policy, rerun with
+    QIDOSE_REGEN_GOLDEN=1 to make the copy again."""
+    import marshal
+    import os
+
+    from qidose import yamlfile
+
+    fresh = config_mod.write_parsed_policy()
+    if os.environ.get("QIDOSE_REGEN_GOLDEN"):
+        config_mod.PARSED_POLICY.write_bytes(fresh)
+    text, data, lines = marshal.loads(config_mod.PARSED_POLICY.read_bytes())
+    assert text == config_mod.default_path().read_text(encoding="utf-8-sig"), \
+        "config/doses.yaml changed: rerun with QIDOSE_REGEN_GOLDEN=1"
+    assert (data, lines) == yamlfile.load(config_mod.default_path())
+
+
+def test_an_edited_policy_is_read_from_its_yaml_not_the_parsed_copy(tmp_path):
+    text = config_mod.default_path().read_text(encoding="utf-8")
+    edited = tmp_path / "doses.yaml"
+    old, new = "per_1000_staff: 10,", "per_1000_staff: 25,"
+    assert text.count(old) == 1
+    edited.write_text(text.replace(old, new), encoding="utf-8")
+    shipped, mine = config_mod.load(), config_mod.load(edited)
+    assert shipped.levels["quality_coaches"].capacity.per_1000_staff == 10
+    assert mine.levels["quality_coaches"].capacity.per_1000_staff == 25
+
+
+def test_a_damaged_parsed_copy_is_ignored(tmp_path, monkeypatch):
+    from_copy = config_mod.load()
+    damaged = tmp_path / "doses.parsed"
+    damaged.write_bytes(b"\x00not marshal data")
+    monkeypatch.setattr(config_mod, "PARSED_POLICY", damaged)
+    assert config_mod.load() == from_copy   # read from the YAML instead, to the same policy
