@@ -25,7 +25,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import importlib.util
 import os
 import threading
 from collections import Counter
@@ -76,6 +75,7 @@ class Fallback(Exception):
 
 
 def available() -> bool:
+    import importlib.util   # asked only for files large enough for the fast path
     return importlib.util.find_spec("duckdb") is not None
 
 

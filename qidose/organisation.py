@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qidose import yamlfile
 from qidose.config import Checker, Config
 from qidose.errors import ConfigError, UsageError
 
@@ -58,6 +57,7 @@ def load_profile(path: str | None) -> tuple[dict[str, Any], dict[str, str]]:
     """Values and their origins ("org.yaml line 3") from an organisation profile."""
     if path is None:
         return {}, {}
+    from qidose import yamlfile   # PyYAML only when there is a profile to read
     data, lines = yamlfile.load(Path(path))
     checker = Checker(path, lines)
     data = checker.mapping(data if data is not None else {}, (), optional=PROFILE_KEYS + RESOURCE_KEYS)
