@@ -201,3 +201,13 @@ def test_a_child_whose_answer_breaks_off_means_one_read_of_the_whole_file(spy, m
     monkeypatch.setattr(ranges, "read_range", breaks_off)
     one = same("plan", messy, "--format", "json", *AS_OF, jobs=2)
     assert one.code == 0 and spy["children"] == 1
+
+
+def test_a_shuffled_list_same_plan(spy, tmp_path):
+    """Rows in no order: most people with several rows have them in different ranges."""
+    header, rows = _messy_rows(seed=15)
+    random.Random(15).shuffle(rows)
+    path = _write(tmp_path / "shuffled.csv", header, rows)
+    same("-v", "plan", path, "--format", "json", *AS_OF, "--by", "Directorate",
+         "--trained", ROOT / "examples" / "training-records.csv", jobs=3)
+    assert spy["children"] == 2 and spy["refused"] == 0
