@@ -187,14 +187,21 @@ def load(path: Path | str | None = None) -> Config:
 def _read(path: Path) -> tuple[Any, dict[tuple, int]]:
     """(data, lines) of a policy file: from the parsed copy when the file's text is the shipped
     policy's, word for word; otherwise (or at any doubt) by reading the YAML."""
+    from_yaml = None   # read once: the file may be a pipe (--config <(...))
     try:
-        made_from, data, lines = marshal.loads(PARSED_POLICY.read_bytes())
-        if path.read_text(encoding="utf-8-sig") == made_from:
-            return data, lines
-    except (OSError, ValueError, EOFError, TypeError, UnicodeDecodeError):
-        pass
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        from_yaml = {}   # yamlfile says what is wrong with it
+    else:
+        try:
+            made_from, data, lines = marshal.loads(PARSED_POLICY.read_bytes())
+            if text == made_from:
+                return data, lines
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+        from_yaml = {"text": text}
     from qidose import yamlfile
-    return yamlfile.load(path)
+    return yamlfile.load(path, **from_yaml)
 
 
 def write_parsed_policy(path: Path | None = None) -> bytes:

@@ -239,10 +239,10 @@ def _absorb_seen(reader: RowReader, stream, size: int, last: bool) -> None:
 def _absorb_warnings(reader: RowReader, part: dict, lines_before: int) -> None:
     """A child's warnings, as one read would give them: its row numbers moved on by the lines before
     its range, a value already warned about here not warned again, in the order rows are met."""
-    warned = {(kind, value) for kind, _, value in reader.key_events}   # a value warns the first time it is met
     kept: dict[str, list[int]] = {}
     for kind, row, value in part["key_events"]:
-        if (kind, value) not in warned:
+        if (kind, value) not in reader.warned:   # a value warns the first time it is met
+            reader.warned.add((kind, value))
             kept.setdefault(kind, []).append(row)
             reader.key_events.append((kind, lines_before + row, value))
     for kind, w in part["warnings"].items():

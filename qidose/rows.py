@@ -34,6 +34,7 @@ _SET_OF_REPEATS = 250_000   # fewer repeated people than this are looked up in a
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b", re.IGNORECASE)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _ODD_IDS = 0xFFFFFFFF        # employee numbers that are not small whole numbers count down from here
+_BITMAP = 1 << 27            # numbers below this (ESR's have 8 digits) get a bit each: 16 MB at most; larger ones a set
 _NOT_IN_POST = -1
 COMBINATION = (1 << 22) - 1   # bits 18-39 of a row's code
 # Combination numbers: this process's below IN_RANGES; a child reading range k of the file (ranges.py)
@@ -72,6 +73,7 @@ class RowReader:
         self.alike: dict[tuple, list[int]] = {}   # (level, QI role, training, service, group) -> [people, FTE units, dated, joiners]
         self.canonical: dict[int, int] = {}   # a child's combination number -> this reader's
         self.key_events: list[tuple[str, int, tuple]] = []   # (kind, row, value) of each once-per-value warning
+        self.warned: set[tuple[str, tuple]] = set()           # (kind, value) warned about here or in an earlier range
         self.classifier = Classifier(config)
         self.diagnostics = diagnostics
         self.source = source
@@ -203,10 +205,11 @@ class RowReader:
         return number
 
     def _seen_far(self, number: int) -> None:
-        if number >= (1 << 31) and self.range_number:
+        if number >= _BITMAP and self.range_number:
             raise NotAlone("a very large employee number")
-        if number < (1 << 31):   # grow the bitmap (doubling) to cover the number
-            self.seen.extend(bytes(max((number >> 3) + 1, 2 * len(self.seen)) - len(self.seen)))
+        if number < _BITMAP:   # grow the bitmap (doubling, up to its largest) to cover the number
+            size = min(max((number >> 3) + 1, 2 * len(self.seen)), _BITMAP >> 3)
+            self.seen.extend(bytes(size - len(self.seen)))
             bit = 1 << (number & 7)
             if self.seen[number >> 3] & bit:
                 self.repeats.append(number)
@@ -276,7 +279,11 @@ class RowReader:
         return role, trained
 
     def _warn_once(self, kind: str, value: tuple, what: str, action: str) -> None:
-        """A warning about a value, made the first time the value is met (its row is noted for a merge)."""
+        """A warning about a value, made the first time the value is met (in this range or an earlier
+        one); its row is noted for a merge."""
+        if (kind, value) in self.warned:
+            return
+        self.warned.add((kind, value))
         self.diagnostics.warn(kind, self.source.line(), what, action)
         self.key_events.append((kind, self.source.line(), value))
 
@@ -367,7 +374,7 @@ class RowReader:
     def _marked(self, extra: dict[int, frozenset[str]]):
         """For each row: is its person one of the repeats or in the training records? Evaluated in C."""
         ids, top = self.ids, max(self.ids, default=0)
-        if top >= 1 << 31 or len(self.repeats) + len(extra) < _SET_OF_REPEATS:
+        if top >= _BITMAP or len(self.repeats) + len(extra) < _SET_OF_REPEATS:
             special = set(self.repeats)   # one lookup a row; a bitmap (below) takes five
             special.update(extra)
             return map(special.__contains__, ids)

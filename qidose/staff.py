@@ -62,8 +62,10 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
         reader = RowReader(config, index, by_index, diagnostics, as_of, source)
         if not _read_in_ranges(reader, path, jobs, progress):
             reader.read()
-    except _ReadAgain:
-        return read(path, config, options, by, as_of, trained, jobs=1)
+    except _ReadAgain:   # in one process this time; the progress bar counts the whole file again
+        if progress is not None and hasattr(progress, "expect") and source.size:
+            progress.expect(source.size)
+        return read(path, config, options, by, as_of, trained, jobs=1, progress=progress)
     except (UnicodeDecodeError, csv.Error) as e:
         raise source.explain(e) from None
     reader.rows_in_post = len(reader.ids)

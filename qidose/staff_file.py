@@ -123,6 +123,8 @@ def open_range(path: str, dialect: tuple[str, str], start: int, stop: int | None
     """The rows of a CSV file from byte `start` (the first byte of a record) to `stop` (or its end).
     Row numbers count on from `first_line`, the lines before the range."""
     encoding, delimiter = dialect
+    if codecs.lookup(encoding).name == "utf-8-sig":
+        encoding = "utf-8"   # a byte-order mark is only dropped at the start of the file, as one read does
     raw = open(path, "rb")
     raw.seek(start)
     rejoined = _Rejoin(b"", raw)

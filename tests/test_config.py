@@ -126,3 +126,23 @@ def test_a_damaged_parsed_copy_is_ignored(tmp_path, monkeypatch):
     damaged.write_bytes(b"\x00not marshal data")
     monkeypatch.setattr(config_mod, "PARSED_POLICY", damaged)
     assert config_mod.load() == from_copy   # read from the YAML instead, to the same policy
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs named pipes")
+def test_a_policy_from_a_pipe_is_read_once(tmp_path):
+    """`--config <(...)`: a pipe can be read only once, so the comparison with the shipped text and
+    the YAML reader must share one read."""
+    import os
+    import threading
+
+    text = config_mod.default_path().read_text(encoding="utf-8").replace("per_1000_staff: 10,", "per_1000_staff: 25,")
+    fifo = tmp_path / "policy.yaml"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_text(text, encoding="utf-8"), daemon=True)
+    loaded: list = []
+    reader = threading.Thread(target=lambda: loaded.append(config_mod.load(fifo)), daemon=True)
+    writer.start()
+    reader.start()
+    reader.join(timeout=10)   # a second read of the pipe would wait for ever: fail instead of hanging
+    assert loaded, "the policy was not read from the pipe (read twice?)"
+    assert loaded[0].levels["quality_coaches"].capacity.per_1000_staff == 25

@@ -211,3 +211,53 @@ def test_a_shuffled_list_same_plan(spy, tmp_path):
     same("-v", "plan", path, "--format", "json", *AS_OF, "--by", "Directorate",
          "--trained", ROOT / "examples" / "training-records.csv", jobs=3)
     assert spy["children"] == 2 and spy["refused"] == 0
+
+
+def test_a_value_warned_about_in_an_earlier_range_is_not_warned_again_in_a_range_read_here(spy, tmp_path):
+    """An odd grade in the second range (a child's) and again, in another combination, in the third,
+    which the first process reads itself because that child refuses (a text employee number)."""
+    header, rows = _messy_rows(seed=16)
+    col = {name: i for i, name in enumerate(header)}
+    for at, directorate in ((0.45, "Directorate One"), (0.85, "Directorate Two")):
+        row = rows[int(len(rows) * at)]
+        row[col["Grade"]], row[col["Directorate"]] = "Grade Omega", directorate
+    rows[int(len(rows) * 0.8)][0] = "TEMP-0002"
+    path = _write(tmp_path / "twice.csv", header, rows)
+    one = same("-v", "plan", path, "--format", "json", *AS_OF, jobs=3)
+    assert spy["refused"] == 1
+    assert "a grade that is not a band" in one.stderr
+
+
+def test_a_byte_order_mark_where_a_range_starts_is_read_as_one_read_reads_it(spy, tmp_path):
+    """Two exports glued together: the second's byte-order mark, mid-file, is part of a cell for a
+    single read (utf-8-sig drops only the file's first), so it must be for a range that starts on it."""
+    header, rows = _messy_rows(seed=17)
+    data = _write(tmp_path / "one.csv", header, rows, total=False).read_bytes()
+    size = len(data) + 3
+    cut = data.index(b"\n", size // 2) + 1
+    # the row the second range starts with: another assignment of a person met earlier
+    at = data[:cut].count(b"\r\n") - 3
+    again = list(rows[10])
+    again[header.index("Assignment Number")] += "-2"
+    rows[at] = again
+    data = _write(tmp_path / "one.csv", header, rows, total=False).read_bytes()
+    size = len(data) + 3
+    assert data.index(b"\n", size // 2) + 1 == cut
+    path = tmp_path / "glued.csv"
+    path.write_bytes(data[:cut] + b"\xef\xbb\xbf" + data[cut:])
+    assert ranges.cuts(str(path), size, 2, 0) == [cut]   # the second range starts on the mark
+    same("-v", "plan", path, "--format", "json", *AS_OF, jobs=2)
+    assert spy["children"] == 1
+
+
+def test_employee_numbers_beyond_eight_digits_in_a_later_range(spy, tmp_path):
+    """Numbers too large for the bitmap of employee numbers (they get a set instead): a child hands
+    its range back, and the plan is the one a single read gives."""
+    header, rows = _messy_rows(seed=18)
+    for at in (0.7, 0.9):
+        big = list(rows[int(len(rows) * at)])
+        big[0] = big[1] = "4000000123"
+        rows.insert(int(len(rows) * at), big)   # the same big number twice: one person, two rows
+    path = _write(tmp_path / "big-ids.csv", header, rows)
+    same("-v", "plan", path, "--format", "json", *AS_OF, jobs=2)
+    assert spy["refused"] == 1
