@@ -256,7 +256,7 @@ def test_employee_numbers_beyond_eight_digits_in_a_later_range(spy, tmp_path):
     header, rows = _messy_rows(seed=18)
     for at in (0.7, 0.9):
         big = list(rows[int(len(rows) * at)])
-        big[0] = big[1] = "4000000123"
+        big[0] = big[1] = "2000000123"   # beyond 2^27, below 2^31
         rows.insert(int(len(rows) * at), big)   # the same big number twice: one person, two rows
     path = _write(tmp_path / "big-ids.csv", header, rows)
     same("-v", "plan", path, "--format", "json", *AS_OF, jobs=2)
