@@ -20,7 +20,8 @@ class Census:
     """What a staff list says about one group of people: counts only, no personal data."""
 
     headcount: Counter = field(default_factory=Counter)        # level -> people
-    fte: Counter = field(default_factory=Counter)              # level -> FTE
+    fte: Counter = field(default_factory=Counter)              # level -> FTE (from fte_units, when counted)
+    fte_units: Counter = field(default_factory=Counter)        # level -> FTE in ten-thousandths, summed exactly
     already_trained: Counter = field(default_factory=Counter)  # level -> people whose training covers the dose
     services: set = field(default_factory=set)                 # distinct service values
     joiners: int = 0                                           # people who started in the 12 months to as_of
@@ -38,15 +39,14 @@ def add_people(classifier: Classifier, whole: Census, groups: dict[str, Census] 
     (and their --by group's, when `groups` is given). Both engines count through here."""
     capacity = next((lid for lid in reversed(CAPACITY_LEVELS)   # the deepest capacity level they are in
                      if role == lid or classifier.covers(trained, lid)), None)
-    fte = fte_units / FTE_UNIT
     for census in (whole,) if groups is None else (whole, groups.setdefault(group, Census())):
-        census.headcount[level] += count
-        census.fte[level] += fte
+        for lid in (level,) if capacity is None else (level, capacity):
+            census.headcount[lid] += count
+            census.fte_units[lid] += fte_units   # whole units: the same sum in any order, in any process
+            census.fte[lid] = census.fte_units[lid] / FTE_UNIT
         if classifier.covers(trained, level):
             census.already_trained[level] += count
         if capacity is not None:
-            census.headcount[capacity] += count
-            census.fte[capacity] += fte
             census.already_trained[capacity] += count
         if service:
             census.services.add(service)

@@ -24,7 +24,7 @@ from array import array
 from typing import BinaryIO, Callable
 
 from qidose.diagnostics import Diagnostics
-from qidose.rows import CHECKS, PER_KEY, RowReader
+from qidose.rows import CHECKS, COMBINATION, PER_KEY, RowReader
 from qidose.staff_file import open_range
 
 BYTES_PER_PROCESS = 3 * 2**20     # a smaller part costs more to fork, send and merge than a second core saves
@@ -63,31 +63,39 @@ class Refused(Exception):
 
 
 class Child:
-    """A forked process running `work()`, which returns a small header (pickled) and the arrays to
-    send as they are in memory. `result()` gives the header and the stream the arrays follow on,
-    or raises Refused; `close()` when they are read."""
+    """A forked process running `work(tell, ask)`. `tell(header, blobs)` sends the parent a small
+    pickled header and arrays as they lie in memory; `ask()` waits for what the parent sends back.
+    The parent reads with `result()` (the next header and the stream its arrays follow on; Refused
+    if the child could not do its part), answers with `send(obj)`, and `close()`s at the end."""
 
-    def __init__(self, work: Callable[[], tuple[object, list]]):
+    def __init__(self, work: Callable[[Callable, Callable], None]):
         import pickle   # here, not at the top: most files are read in one process
-        read_end, write_end = os.pipe()
+        up_read, up_write = os.pipe()       # child -> parent
+        down_read, down_write = os.pipe()   # parent -> child
         pid = os.fork()
         if pid == 0:   # the child: never returns, never writes to stdout or stderr
-            os.close(read_end)
+            os.close(up_read)
+            os.close(down_write)
             try:
                 signal.signal(signal.SIGINT, signal.SIG_DFL)   # Ctrl-C ends it at once; the parent reports it
-                try:
-                    header, blobs = work()
-                    answer = ("ok", header)
-                except Exception as e:   # anything the child cannot do, the parent does itself
-                    answer, blobs = ("refused", type(e).__name__), []
-                with os.fdopen(write_end, "wb") as out:
-                    pickle.dump(answer, out, protocol=pickle.HIGHEST_PROTOCOL)
+                out, inp = os.fdopen(up_write, "wb"), os.fdopen(down_read, "rb")
+
+                def tell(header, blobs=()):
+                    pickle.dump(("ok", header), out, protocol=pickle.HIGHEST_PROTOCOL)
                     for blob in blobs:   # raw bytes, read straight into the parent's arrays
                         out.write(memoryview(blob).cast("B"))
+                    out.flush()
+
+                try:
+                    work(tell, lambda: pickle.load(inp))
+                except Exception as e:   # anything the child cannot do, the parent does itself
+                    pickle.dump(("refused", type(e).__name__), out, protocol=pickle.HIGHEST_PROTOCOL)
+                out.close()
             finally:
                 os._exit(0)
-        os.close(write_end)
-        self.pid, self.stream = pid, os.fdopen(read_end, "rb")
+        os.close(up_write)
+        os.close(down_read)
+        self.pid, self.stream, self.to_child = pid, os.fdopen(up_read, "rb"), os.fdopen(down_write, "wb")
 
     def result(self) -> tuple[object, BinaryIO]:
         import pickle
@@ -96,19 +104,27 @@ class Child:
         except (EOFError, pickle.UnpicklingError, OSError):
             status, value = "refused", "no answer"
         if status != "ok":
-            self.close()
             raise Refused(value)
         return value, self.stream
 
+    def send(self, answer) -> None:
+        import pickle
+        pickle.dump(answer, self.to_child, protocol=pickle.HIGHEST_PROTOCOL)
+        self.to_child.flush()
+
     def close(self) -> None:
-        """Wait for the child to end (it has written everything by then)."""
+        """Wait for the child to end."""
         if self.pid is not None:
-            self.stream.close()
+            for stream in (self.stream, self.to_child):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
             os.waitpid(self.pid, 0)
             self.pid = None
 
     def cancel(self) -> None:
-        if self.pid is None:   # already answered
+        if self.pid is None:   # already ended
             return
         try:
             os.kill(self.pid, signal.SIGKILL)
@@ -118,16 +134,22 @@ class Child:
 
 
 class ReadAgain(Exception):
-    """A range of the file did not end cleanly (a cut inside a quoted cell), or a child's answer broke
-    off: read the whole file in one process instead."""
+    """A range of the file did not end cleanly (a cut inside a quoted cell), a child could not read
+    its range alone (text employee numbers), or its answer broke off: read the whole file in one
+    process instead."""
 
 
-def read_in_ranges(reader: RowReader, path: str, jobs: int | None, progress) -> bool:
+def read_in_ranges(reader: RowReader, path: str, jobs: int | None, progress,
+                   trained: dict[str, frozenset[str]]) -> bool:
     """Read a large CSV file in byte ranges, the first here and the others in forked children, and
-    merge what they found in file order. False if the file is read in one process."""
+    merge what they found, in file order. False if the file is read in one process.
+
+    Two rounds: each child reads its range and sends its combinations, warnings and bitmap of
+    employee numbers; this process, having read its own, finds the people with rows in more than
+    one range and tells the children. Then every process merges its own people with several rows
+    at the same time, children send what they counted and the rows of the people who cross ranges,
+    and this process merges those people."""
     source = reader.source
-    if source.dialect is None or source.size is None:
-        return False
     parts = processes(source.size, jobs)
     offsets = cuts(path, source.size, parts, after=0) if parts > 1 else []
     if not offsets or not source.stop_at(offsets[0]):
@@ -135,61 +157,73 @@ def read_in_ranges(reader: RowReader, path: str, jobs: int | None, progress) -> 
     if progress is not None and hasattr(progress, "expect"):
         progress.expect(offsets[0])   # this process's file handle only goes as far as the first cut
     stops = offsets[1:] + [None]
-    children = [Child(lambda k=k, start=start, stop=stop: read_range(reader, path, start, stop, k))
+    children = [Child(lambda tell, ask, k=k, start=start, stop=stop:
+                      _read_range(reader, path, start, stop, k, trained, tell, ask))
                 for k, (start, stop) in enumerate(zip(offsets, stops), 1)]
     try:
         try:
             reader.read()
         except (UnicodeDecodeError, csv.Error):
             raise ReadAgain from None   # perhaps the first cut fell inside a quoted cell
-        lines = source.line()
-        for k, (child, start) in enumerate(zip(children, offsets)):
-            try:
-                part, stream = child.result()
-            except Refused:   # read the rest here, as one range
-                for other in children[k + 1:]:
-                    other.cancel()
-                children = []
-                reader.source = open_range(path, source.dialect, start, None, first_line=lines)
-                reader.read()
-                break
+        lines, cross = source.line(), set()
+        for k, child in enumerate(children):
+            part, stream = _answer(child)
             before, lines = lines, lines + part["lines"]
-            try:
-                absorb(reader, part, stream, before, last=k == len(children) - 1)
-            except (EOFError, OSError):   # the child died while sending: start again, in one process
-                raise ReadAgain from None
-            finally:
-                child.close()
+            _absorb(reader, part, stream, before, cross, last=k == len(children) - 1)
+        extra = reader.training_by_number(trained)
+        crossing = array("I", sorted(cross))
+        for child in children:
+            child.send(crossing)
+        matched, ids, codes = reader.merge(extra, cross)   # while the children merge theirs
+        rows = [(number << 32 | order, code) for order, (number, code) in enumerate(zip(ids, codes))]
+        for child in children:
+            part, stream = _answer(child)
+            matched += _absorb_merged(reader, part, stream, rows)
+            child.close()
+        reader.matched = matched + reader.merge_rows(rows, extra)
+        _order_merge_warnings(reader)
     finally:
         for child in children:
             child.cancel()
     return True
 
 
-# -- what a child sends, and how the first process merges it ----------------------------------
+def _answer(child: Child) -> tuple[dict, BinaryIO]:
+    try:
+        return child.result()
+    except Refused:
+        raise ReadAgain from None
 
-def read_range(reader: RowReader, path: str, start: int, stop: int | None, number: int) -> tuple[dict, list]:
-    """In a child process: read range `number` of the file, bytes start..stop; what it found, and its
-    arrays (employee numbers, codes, repeats, bitmap), sent raw after it."""
+
+# -- a child's range ------------------------------------------------------------------------------
+
+def _read_range(reader: RowReader, path: str, start: int, stop: int | None, number: int,
+                trained: dict[str, frozenset[str]], tell, ask) -> None:
+    """In a child process: read range `number` of the file, bytes start..stop, and say what it found;
+    then, told who has rows in other ranges too, merge its other people and send what it counted."""
     source = open_range(path, reader.source.dialect, start, stop)
     child = RowReader(reader.config, reader.index, reader.by_index, Diagnostics(reader.diagnostics.source),
                       reader.as_of, source, number)
     child.read()
-    codes = array("Q", map((child.base << 18).__add__, child.codes))   # its combination numbers, in its range
-    arrays = [child.ids, codes, child.repeats, child.seen]
-    header = {
-        "lines": source.line(), "sizes": [len(a) for a in arrays], "base": child.base,
-        "keys": [key for key, number in child.combination_of.items() if number >= 0],   # in number order
-        "combinations": child.combinations, "people": array("Q", child.people),
-        "fte_units": array("Q", child.fte_units), "not_in_post": child.not_in_post,
+    tell({
+        "lines": source.line(), "seen": len(child.seen), "base": child.base,
+        "keys": [key for key, n in child.combination_of.items() if n >= 0],   # in number order
+        "combinations": child.combinations, "rows": len(child.ids), "not_in_post": child.not_in_post,
         "warnings": child.diagnostics.warnings, "key_events": child.key_events,
-    }
-    return header, arrays
+    }, [child.seen])
+    cross = set(ask())
+    matched, ids, codes = child.merge(child.training_by_number(trained), cross)
+    child.fold_tallies()
+    merged = {kind: (w, child.first_met[kind]) for kind, w in child.diagnostics.warnings.items() if kind in child.first_met}
+    codes = array("Q", map((child.base << 18).__add__, codes))   # its combination numbers, in its range
+    tell({"alike": child.alike, "matched": matched, "merged": merged, "rows": len(ids)}, [ids, codes])
 
 
-def absorb(reader: RowReader, part: dict, stream, lines_before: int, last: bool = True) -> None:
-    """Add what a child found in the next range of the file, as if this reader had read it
-    (its arrays are read from `stream` straight onto this reader's)."""
+# -- merging what a child found -------------------------------------------------------------------
+
+def _absorb(reader: RowReader, part: dict, stream, lines_before: int, cross: set, last: bool) -> None:
+    """A child's first answer: its combinations (mapped to this reader's numbers), its read-time
+    warnings, and its bitmap of employee numbers (numbers also met in an earlier range cross)."""
     theirs, base = part["combinations"], part["base"]
     for number, key in enumerate(part["keys"]):   # its combinations, in the order it numbered them
         own = reader.combination_of.get(key)
@@ -200,23 +234,40 @@ def absorb(reader: RowReader, part: dict, stream, lines_before: int, last: bool 
             reader.fte_units.append(0)
             own = reader.combination_of[key] = len(reader.combinations) - 1
         reader.canonical[base + number] = own
-        for start in range(4):   # its rows counted as people so far, and their FTE
-            reader.people[own << 2 | start] += part["people"][number << 2 | start]
-        reader.fte_units[own] += part["fte_units"][number]
+    reader.rows_elsewhere += part["rows"]
     reader.not_in_post += part["not_in_post"]
     _absorb_warnings(reader, part, lines_before)
-    ids, codes, repeats, seen = part["sizes"]
-    part.clear()   # free the child's tables before this reader's arrays grow
-    if last:
-        reader.free_tables()
-    for array_, size in ((reader.ids, ids), (reader.codes, codes), (reader.repeats, repeats)):
-        _read_onto(array_, stream, size)
-    _absorb_seen(reader, stream, seen, last)
+    try:
+        _absorb_seen(reader, stream, part["seen"], cross, last)
+    except (EOFError, OSError):   # the child died while sending
+        raise ReadAgain from None
 
 
-def _absorb_seen(reader: RowReader, stream, size: int, last: bool) -> None:
-    """A child's bitmap of employee numbers, read in blocks: numbers met here and there are people
-    with rows in both ranges (repeats); the rest are added for the ranges after it."""
+def _absorb_merged(reader: RowReader, part: dict, stream, rows: list) -> int:
+    """A child's second answer: the people it counted (added to this reader's kinds), the merge
+    warnings, and the rows of people who cross ranges (added to `rows`, after the earlier ranges')."""
+    for alike, totals in part["alike"].items():
+        reader.add_alike(alike, *totals)
+    for kind, (w, first) in part["merged"].items():
+        reader.diagnostics.add(kind, w.what, w.action, [], w.count, w.unit)
+        reader.first_met[kind] = min(first, reader.first_met.get(kind, first))
+    ids, codes = array("I"), array("Q")
+    try:
+        _read_onto(ids, stream, part["rows"])
+        _read_onto(codes, stream, part["rows"])
+    except (EOFError, OSError):
+        raise ReadAgain from None
+    order, canonical = len(rows), reader.canonical
+    for number, code in zip(ids, codes):
+        combination = canonical[code >> 18 & COMBINATION]
+        rows.append((number << 32 | order, code & ~(COMBINATION << 18) | combination << 18))
+        order += 1
+    return part["matched"]
+
+
+def _absorb_seen(reader: RowReader, stream, size: int, cross: set, last: bool) -> None:
+    """A child's bitmap of employee numbers, read in blocks: numbers met here (or in an earlier range)
+    and there are people with rows in more than one range; the rest are added for the ranges after it."""
     mine = reader.seen
     if not last and size > len(mine):
         mine.extend(bytes(size - len(mine)))
@@ -230,15 +281,15 @@ def _absorb_seen(reader: RowReader, stream, size: int, last: bool) -> None:
             both = both.to_bytes(block, "little")
             for run in _NONZERO.finditer(both):   # the bytes that hold a number met in both
                 for byte in range(run.start(), run.end()):
-                    reader.repeats.extend((at + byte) << 3 | bit for bit in range(8) if both[byte] >> bit & 1)
+                    cross.update((at + byte) << 3 | bit for bit in range(8) if both[byte] >> bit & 1)
         if not last:
             mine[at:at + block] = (int.from_bytes(mine[at:at + block], "little")
                                    | int.from_bytes(theirs, "little")).to_bytes(block, "little")
 
 
 def _absorb_warnings(reader: RowReader, part: dict, lines_before: int) -> None:
-    """A child's warnings, as one read would give them: its row numbers moved on by the lines before
-    its range, a value already warned about here not warned again, in the order rows are met."""
+    """A child's read-time warnings, as one read would give them: its row numbers moved on by the lines
+    before its range, a value already warned about here not warned again, in the order rows are met."""
     kept: dict[str, list[int]] = {}
     for kind, row, value in part["key_events"]:
         if (kind, value) not in reader.warned:   # a value warns the first time it is met
@@ -255,6 +306,15 @@ def _absorb_warnings(reader: RowReader, part: dict, lines_before: int) -> None:
         kind, w = item
         return w.rows[0] if w.rows else sys.maxsize, rank.get(kind, rank.get(kind.split("-")[0], len(rank)))
     reader.diagnostics.warnings = dict(sorted(reader.diagnostics.warnings.items(), key=met))
+
+
+def _order_merge_warnings(reader: RowReader) -> None:
+    """The warnings made while merging people (duplicate rows, people in two services) come last, in
+    the order of the first person each was met at, as one read's merge (in employee-number order) gives them."""
+    warnings = reader.diagnostics.warnings
+    late = sorted((kind for kind in warnings if kind in reader.first_met), key=reader.first_met.__getitem__)
+    reader.diagnostics.warnings = {**{k: w for k, w in warnings.items() if k not in reader.first_met},
+                                   **{k: warnings[k] for k in late}}
 
 
 def _read_onto(numbers: array, stream, count: int) -> None:

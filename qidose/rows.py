@@ -72,6 +72,9 @@ class RowReader:
         self.limit = IN_RANGES if range_number == 0 else PER_RANGE
         self.alike: dict[tuple, list[int]] = {}   # (level, QI role, training, service, group) -> [people, FTE units, dated, joiners]
         self.canonical: dict[int, int] = {}   # a child's combination number -> this reader's
+        self.matched: int | None = None       # training records matched, once people are merged
+        self.first_met: dict[str, int] = {}   # a merge warning's kind -> the first person (number) it was met at
+        self.rows_elsewhere = 0               # rows in post read by children (ranges.py)
         self.key_events: list[tuple[str, int, tuple]] = []   # (kind, row, value) of each once-per-value warning
         self.warned: set[tuple[str, tuple]] = set()           # (kind, value) warned about here or in an earlier range
         self.classifier = Classifier(config)
@@ -320,46 +323,81 @@ class RowReader:
 
     # -- after the read ----------------------------------------------------------------------
     def census(self, trained: dict[str, frozenset[str]]) -> tuple[Census, dict[str, Census], int]:
-        """Count people: single-row people from tallies of the rows, several-row people merged one by one."""
-        people, fte_units, codes, canonical = self.people, self.fte_units, self.codes, self.canonical
+        """Count people: single-row people from tallies of the rows, several-row people merged one by one.
+        Returns the whole census, the --by groups' and how many training records matched nobody."""
+        if self.matched is None:   # one read of the whole file (ranges.py merges before this)
+            self.matched = self.merge(self.training_by_number(trained))[0]
+        whole, groups = self.count()
+        return whole, groups, len(trained) - self.matched
+
+    def merge(self, extra: dict[int, frozenset[str]], cross: set | frozenset = frozenset()) -> tuple[int, array, array]:
+        """Merge the people with several rows here (or in the training records `extra`): their rows come
+        out of the tallies and go into the census merged. People in `cross` also have rows in another
+        range of the file: their rows come out of the tallies too, but are handed back (employee numbers
+        and codes, in row order) to be merged with their other rows. Returns the training records matched."""
+        people, fte_units, codes, ids = self.people, self.fte_units, self.codes, self.ids
         self.seen = bytearray()
         self.free_tables()
-        extra = self._training_by_number(trained)
         # The rows of people with several rows (or in the training records), in 16 ranges of employee
         # number, so that sorting holds a sixteenth of them at a time and people still come in order.
-        shift = max(max(self.ids, default=0).bit_length() - 4, 0)
+        shift = max(max(ids, default=0).bit_length() - 4, 0)
         parts = [array("Q") for _ in range(16)]
-        for k in compress(range(len(self.ids)), self._marked(extra)):
-            parts[self.ids[k] >> shift].append(self.ids[k] << 32 | k)
+        for k in compress(range(len(ids)), self._marked(extra, cross)):
+            parts[ids[k] >> shift].append(ids[k] << 32 | k)
+        handed_ids, handed_codes = array("I"), array("Q")
         merged, matched = [], 0
         for part in parts:
             for key in sorted(part):   # their rows come out of the tallies and are added back merged
-                code = codes[key & 0xFFFFFFFF]
-                combination = code >> 18 & COMBINATION
-                if combination >= IN_RANGES:   # a child's number
-                    combination = canonical[combination]
-                    code = code & ~(COMBINATION << 18) | combination << 18
-                people[combination << 2 | (code & 3)] -= 1
-                fte_units[combination] -= (code >> 2) & 0xFFFF
-                if merged and merged[0] == key >> 32:
+                number, code = key >> 32, codes[key & 0xFFFFFFFF]
+                people[(code >> 18 & COMBINATION) << 2 | (code & 3)] -= 1
+                fte_units[code >> 18 & COMBINATION] -= (code >> 2) & 0xFFFF
+                if number in cross:
+                    handed_ids.append(number)
+                    handed_codes.append(code)
+                elif merged and merged[0] == number:
                     merged[1].append(code)
-                    continue
-                if merged:
-                    matched += self._add_person(merged[0], merged[1], extra)
-                merged = [key >> 32, [code]]
+                else:
+                    if merged:
+                        matched += self._add_person(merged[0], merged[1], extra)
+                    merged = [number, [code]]
         if merged:
             matched += self._add_person(merged[0], merged[1], extra)
-        for combination, c in enumerate(self.combinations):
-            counts = people[combination * 4:combination * 4 + 4]
-            if any(counts):
-                self._count((c.level, c.qi_role, c.trained, c.service, c.group), sum(counts), fte_units[combination],
-                            counts[_EARLIER] + counts[_RECENT] + counts[_LATER], counts[_RECENT])
+        return matched, handed_ids, handed_codes
+
+    def merge_rows(self, rows: list[tuple[int, int]], extra: dict[int, frozenset[str]]) -> int:
+        """Merge people from rows gathered from several ranges: (employee number << 32 | order in the
+        file, code) pairs, codes in this reader's combination numbers. Returns the training records matched."""
+        matched, merged = 0, []
+        for key, code in sorted(rows):
+            if merged and merged[0] == key >> 32:
+                merged[1].append(code)
+                continue
+            if merged:
+                matched += self._add_person(merged[0], merged[1], extra)
+            merged = [key >> 32, [code]]
+        if merged:
+            matched += self._add_person(merged[0], merged[1], extra)
+        return matched
+
+    def count(self) -> tuple[Census, dict[str, Census]]:
+        """The census: people with one row from the tallies, and everyone merged, counted in kinds."""
+        self.fold_tallies()
         for (level, role, modules, service, group), (count, fte, dated, joiners) in self.alike.items():
             add_people(self.classifier, self.whole, self.groups if "by" in self.fields else None, ROLE_LEVELS[level],
                        fte, role, modules, service, group, count, dated, joiners)
-        return self.whole, self.groups, len(trained) - matched
+        return self.whole, self.groups
 
-    def _count(self, alike: tuple, people: int, fte_units: int, dated: int, joiners: int) -> None:
+    def fold_tallies(self) -> None:
+        """Count the people with one row (the tallies left after merging) into the kinds of people."""
+        people, fte_units = self.people, self.fte_units
+        for combination, c in enumerate(self.combinations):
+            counts = people[combination * 4:combination * 4 + 4]
+            if any(counts):
+                self.add_alike((c.level, c.qi_role, c.trained, c.service, c.group), sum(counts), fte_units[combination],
+                               counts[_EARLIER] + counts[_RECENT] + counts[_LATER], counts[_RECENT])
+                people[combination * 4:combination * 4 + 4] = [0, 0, 0, 0]   # counted
+
+    def add_alike(self, alike: tuple, people: int, fte_units: int, dated: int, joiners: int) -> None:
         """Count people alike in everything the census records (level, QI role, training, service,
         group) together: the census takes each kind once."""
         totals = self.alike.get(alike)
@@ -371,21 +409,23 @@ class RowReader:
             totals[2] += dated
             totals[3] += joiners
 
-    def _marked(self, extra: dict[int, frozenset[str]]):
-        """For each row: is its person one of the repeats or in the training records? Evaluated in C."""
+    def _marked(self, extra: dict[int, frozenset[str]], cross):
+        """For each row: is its person a repeat, in the training records or in another range too?
+        Evaluated in C."""
         ids, top = self.ids, max(self.ids, default=0)
-        if top >= _BITMAP or len(self.repeats) + len(extra) < _SET_OF_REPEATS:
+        if top >= _BITMAP or len(self.repeats) + len(extra) + len(cross) < _SET_OF_REPEATS:
             special = set(self.repeats)   # one lookup a row; a bitmap (below) takes five
             special.update(extra)
+            special.update(cross)
             return map(special.__contains__, ids)
         marks = bytearray((top >> 3) + 1)
-        for number in chain(self.repeats, extra):
+        for number in chain(self.repeats, extra, cross):
             if number <= top:
                 marks[number >> 3] |= 1 << (number & 7)
         return map(int.__and__, map(marks.__getitem__, map((3).__rrshift__, ids)),
                    map((1).__lshift__, map((7).__and__, ids)))
 
-    def _training_by_number(self, trained: dict[str, frozenset[str]]) -> dict[int, frozenset[str]]:
+    def training_by_number(self, trained: dict[str, frozenset[str]]) -> dict[int, frozenset[str]]:
         out = {}
         for eid, modules in trained.items():
             text = eid.strip()
@@ -398,6 +438,7 @@ class RowReader:
         """Merge one person's rows into the census; 1 if a training record matched them."""
         unique = list(dict.fromkeys(person_codes))
         if len(unique) < len(person_codes):
+            self.first_met["duplicate"] = min(number, self.first_met.get("duplicate", number))
             self.diagnostics.warn("duplicate", None, "the same as an earlier row of the same person (same "
                                   "assignment, same values in every column qidose reads)", "counted once", unit="duplicate row",
                                   count=len(person_codes) - len(unique))
@@ -410,6 +451,7 @@ class RowReader:
             role = next((c.qi_role for c in rows if c.qi_role), None)      # the first QI role given
             modules = modules.union(*(c.trained for c in rows))
             if any((c.service, c.group) != (first.service, first.group) for c in rows):
+                self.first_met["conflict"] = min(number, self.first_met.get("conflict", number))
                 self.diagnostics.warn("conflict", None, "with assignments in more than one service or group",
                                       "each counted once, where their first row puts them", unit="person")
         if number in extra_by_number:
@@ -417,7 +459,7 @@ class RowReader:
         starts = {code & 3 for code in unique}
         starts.discard(_UNDATED)
         recent = int(_RECENT in starts and _EARLIER not in starts)   # the earliest start is in the last 12 months
-        self._count((level, role, modules, first.service, first.group), 1, sum((code >> 2) & 0xFFFF for code in unique),
+        self.add_alike((level, role, modules, first.service, first.group), 1, sum((code >> 2) & 0xFFFF for code in unique),
                     int(bool(starts)), recent)
         return int(number in extra_by_number)
 

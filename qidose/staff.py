@@ -60,7 +60,7 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
             if by_index is None:
                 raise UsageError(_missing(source.name, by, header, f"the --by column {by!r}"))
         reader = RowReader(config, index, by_index, diagnostics, as_of, source)
-        if not _read_in_ranges(reader, path, jobs, progress):
+        if not _read_in_ranges(reader, path, jobs, progress, trained or {}):
             reader.read()
     except _ReadAgain:   # in one process this time; the progress bar counts the whole file again
         if progress is not None and hasattr(progress, "expect") and source.size:
@@ -68,7 +68,7 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
         return read(path, config, options, by, as_of, trained, jobs=1, progress=progress)
     except (UnicodeDecodeError, csv.Error) as e:
         raise source.explain(e) from None
-    reader.rows_in_post = len(reader.ids)
+    reader.rows_in_post = len(reader.ids) + reader.rows_elsewhere
     reader.rows_read = reader.rows_in_post + reader.not_in_post
     if reader.rows_read == 0:
         raise InputError(f"{source.name}: no staff rows under the header (row {header_row}); is this the whole export?")
@@ -88,13 +88,13 @@ class _ReadAgain(Exception):
     """Raised by ranges.py: read the whole file again in one process."""
 
 
-def _read_in_ranges(reader: RowReader, path: str, jobs: int | None, progress) -> bool:
+def _read_in_ranges(reader: RowReader, path: str, jobs: int | None, progress, trained) -> bool:
     """Read a large CSV file in byte ranges by several processes (ranges.py); False if it is not one."""
     if reader.source.dialect is None or reader.source.size is None:
         return False
     from qidose import ranges
     try:
-        return ranges.read_in_ranges(reader, path, jobs, progress)
+        return ranges.read_in_ranges(reader, path, jobs, progress, trained)
     except ranges.ReadAgain:
         raise _ReadAgain from None
 
