@@ -1,14 +1,18 @@
 """Read a large CSV staff list in byte ranges, one process per range, on the cores the machine has.
 
 The file is cut at newlines near equal fractions of its size. This process reads the first range;
-a forked child reads each other range with its own csv reader and RowReader (rows.py) and sends
-back what it reduced the rows to; this process merges it, in file order, so that the result is the
-one a single read gives: the same people, figures and warnings.
+a forked child reads each other range with its own csv reader and RowReader (rows.py). In a first
+round each child sends its combinations, warnings and bitmap of employee numbers, and this process
+works out who has rows in more than one range; in a second round every process merges its own
+people with several rows, at the same time, and the children send what they counted and the rows
+of the people who cross ranges, merged here last. The result is the one a single read gives: the
+same people, figures and warnings, word for word.
 
 A cut is only right if it falls between two records, not inside a quoted cell that holds a newline.
 That is checked, not assumed: the range before a cut is read from a known record start, and a
-strict csv reader that reaches its end inside quotes fails ("unexpected end of data"). A failed or
-refused range is read again by this process, from the start of that range to the end of the file.
+strict csv reader that reaches its end inside quotes fails ("unexpected end of data"). Then, or if
+a child cannot read its range alone (text employee numbers) or its answer breaks off, the whole
+file is read again in one process.
 
 Only on Linux (fork), with 2 or more CPUs free to this process, for plain CSV files on disk.
 """
