@@ -35,6 +35,7 @@ BYTES_PER_PROCESS = 3 * 2**20     # a smaller part costs more to fork, send and 
 MAX_PROCESSES = 4
 _BLOCK = 1 << 16             # bytes of a child's bitmap compared at a time
 _NONZERO = re.compile(rb"[^\x00]+")
+_PARENT_ENDS: set[int] = set()   # this process's ends of the pipes to its children (a new child closes them)
 
 
 def processes(size: int, jobs: int | None) -> int:
@@ -80,6 +81,11 @@ class Child:
         if pid == 0:   # the child: never returns, never writes to stdout or stderr
             os.close(up_read)
             os.close(down_write)
+            for fd in _PARENT_ENDS:   # its elder siblings' pipes are not its business
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
             try:
                 signal.signal(signal.SIGINT, signal.SIG_DFL)   # Ctrl-C ends it at once; the parent reports it
                 out, inp = os.fdopen(up_write, "wb"), os.fdopen(down_read, "rb")
@@ -100,6 +106,8 @@ class Child:
         os.close(up_write)
         os.close(down_read)
         self.pid, self.stream, self.to_child = pid, os.fdopen(up_read, "rb"), os.fdopen(down_write, "wb")
+        self.ends = (up_read, down_write)
+        _PARENT_ENDS.update(self.ends)
 
     def result(self) -> tuple[object, BinaryIO]:
         import pickle
@@ -125,6 +133,7 @@ class Child:
                 except OSError:
                     pass
             os.waitpid(self.pid, 0)
+            _PARENT_ENDS.difference_update(self.ends)
             self.pid = None
 
     def cancel(self) -> None:
@@ -177,7 +186,10 @@ def read_in_ranges(reader: RowReader, path: str, jobs: int | None, progress,
         extra = reader.training_by_number(trained)
         crossing = array("I", sorted(cross))
         for child in children:
-            child.send(crossing)
+            try:
+                child.send(crossing)
+            except OSError:   # the child died between the rounds
+                raise ReadAgain from None
         matched, ids, codes = reader.merge(extra, cross)   # while the children merge theirs
         rows = [(number << 32 | order, code) for order, (number, code) in enumerate(zip(ids, codes))]
         for child in children:
@@ -316,7 +328,9 @@ def _order_merge_warnings(reader: RowReader) -> None:
     """The warnings made while merging people (duplicate rows, people in two services) come last, in
     the order of the first person each was met at, as one read's merge (in employee-number order) gives them."""
     warnings = reader.diagnostics.warnings
-    late = sorted((kind for kind in warnings if kind in reader.first_met), key=reader.first_met.__getitem__)
+    # one person can give both: one read warns of their duplicate rows first
+    late = sorted((kind for kind in warnings if kind in reader.first_met),
+                  key=lambda kind: (reader.first_met[kind], kind != "duplicate"))
     reader.diagnostics.warnings = {**{k: w for k, w in warnings.items() if k not in reader.first_met},
                                    **{k: warnings[k] for k in late}}
 

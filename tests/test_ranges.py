@@ -266,3 +266,46 @@ def test_employee_numbers_beyond_eight_digits_in_a_later_range(spy, tmp_path):
     path = _write(tmp_path / "big-ids.csv", header, rows)
     same("-v", "plan", path, "--format", "json", *AS_OF, jobs=2)
     assert spy["refused"] == 1
+
+
+def test_one_person_with_both_merge_warnings_in_a_later_range(spy, tmp_path):
+    """The smallest employee number, late in the file, with a duplicate row and a second service;
+    a larger number early with two services: one read (in employee-number order) warns of the
+    duplicate rows first, and so must several processes."""
+    gen = _generator()
+    header, rows, seen = list(gen.HEADER), [], set()
+    for row in gen.generate_rows(4000, seed=19, messy=False):   # one row a person: no other merge warnings
+        if row[0] not in seen:
+            seen.add(row[0])
+            rows.append(list(row))
+    col = header.index("Directorate")
+    late = list(rows[-20])
+    late[0] = late[1] = "5"
+    moved = list(late)
+    moved[col], moved[1] = "Somewhere Else", "5-2"
+    rows[-20:-20] = [late, list(late), moved]
+    early = list(rows[20])
+    early[0] = early[1] = "99999990"
+    other = list(early)
+    other[col], other[1] = "Another Place", "99999990-2"
+    rows[20:20] = [early, other]
+    path = _write(tmp_path / "both.csv", header, rows)
+    one = same("-v", "plan", path, "--format", "json", *AS_OF, jobs=2)
+    assert one.stderr.index("duplicate row") < one.stderr.index("more than one service")
+
+
+def test_a_child_that_dies_between_the_rounds_means_one_read_of_the_whole_file(spy, messy, monkeypatch):
+    import os
+
+    whole = ranges._read_range
+
+    def dies_after_round_one(reader, path, start, stop, number, trained, tell, ask):
+        def tell_then_die(header, blobs=()):
+            tell(header, blobs)
+            os._exit(1)   # killed (say, out of memory) before it is told who crosses ranges
+
+        whole(reader, path, start, stop, number, trained, tell_then_die, ask)
+
+    monkeypatch.setattr(ranges, "_read_range", dies_after_round_one)
+    one = same("plan", messy, "--format", "json", *AS_OF, jobs=3)
+    assert one.code == 0 and spy["children"] == 2
