@@ -20,12 +20,16 @@ class Census:
     """What a staff list says about one group of people: counts only, no personal data."""
 
     headcount: Counter = field(default_factory=Counter)        # level -> people
-    fte: Counter = field(default_factory=Counter)              # level -> FTE (from fte_units, when counted)
     fte_units: Counter = field(default_factory=Counter)        # level -> FTE in ten-thousandths, summed exactly
     already_trained: Counter = field(default_factory=Counter)  # level -> people whose training covers the dose
     services: set = field(default_factory=set)                 # distinct service values
     joiners: int = 0                                           # people who started in the 12 months to as_of
     dated: int = 0                                             # people with a readable start date
+
+    @property
+    def fte(self) -> Counter:
+        """level -> FTE."""
+        return Counter({lid: units / FTE_UNIT for lid, units in self.fte_units.items()})
 
     @property
     def people(self) -> int:
@@ -43,7 +47,6 @@ def add_people(classifier: Classifier, whole: Census, groups: dict[str, Census] 
         for lid in (level,) if capacity is None else (level, capacity):
             census.headcount[lid] += count
             census.fte_units[lid] += fte_units   # whole units: the same sum in any order, in any process
-            census.fte[lid] = census.fte_units[lid] / FTE_UNIT
         if classifier.covers(trained, level):
             census.already_trained[level] += count
         if capacity is not None:

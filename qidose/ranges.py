@@ -311,7 +311,6 @@ def _absorb_warnings(reader: RowReader, part: dict, lines_before: int) -> None:
         if (kind, value) not in reader.warned:   # a value warns the first time it is met
             reader.warned.add((kind, value))
             kept.setdefault(kind, []).append(row)
-            reader.key_events.append((kind, lines_before + row, value))
     for kind, w in part["warnings"].items():
         rows, count = (kept.get(kind, []), len(kept.get(kind, []))) if kind in PER_KEY else (w.rows, w.count)
         if count:

@@ -20,7 +20,7 @@ def census(board=12, senior=80, middle=600, staff=5800, coaches=10, experts=1, t
     c = Census()
     c.headcount.update(board=board, senior_leaders=senior, middle_managers=middle, all_staff=staff,
                        quality_coaches=coaches, internal_experts=experts)
-    c.fte.update({k: v * 0.9 for k, v in c.headcount.items()})
+    c.fte_units.update({k: v * 9000 for k, v in c.headcount.items()})   # 0.9 FTE each
     c.already_trained.update(middle_managers=trained_middle, quality_coaches=coaches, internal_experts=experts)
     c.services = {f"service {i}" for i in range(services)}
     return c

@@ -43,12 +43,12 @@ def censuses(draw) -> Census:
     for lid in ROLE_LEVELS:
         n = draw(st.integers(0, sizes[lid]))
         c.headcount[lid] = n
-        c.fte[lid] = draw(st.floats(0, 1.5 * n, allow_nan=False))
+        c.fte_units[lid] = draw(st.integers(0, 15000 * n))   # FTE in ten-thousandths
         c.already_trained[lid] = draw(st.integers(0, n))
     for lid in CAPACITY_LEVELS:
         n = draw(st.integers(0, min(c.people, 300)))
         c.headcount[lid] = n
-        c.fte[lid] = draw(st.floats(0, 1.5 * n, allow_nan=False))
+        c.fte_units[lid] = draw(st.integers(0, 15000 * n))   # FTE in ten-thousandths
         c.already_trained[lid] = draw(st.integers(0, n))
     c.services = set(range(draw(st.integers(0, 80))))
     c.dated = draw(st.integers(0, c.people))
@@ -123,7 +123,7 @@ def test_adding_a_person_never_lowers_a_target(census, opts, lid, fte, trained, 
     before = make_plan(CONFIG, organisation(opts), census)
     more = copy.deepcopy(census)
     more.headcount[lid] += 1
-    more.fte[lid] += fte
+    more.fte_units[lid] += round(fte * 10000)
     if trained:
         more.already_trained[lid] += 1
     if capacity:
