@@ -28,7 +28,7 @@ from array import array
 from typing import BinaryIO, Callable
 
 from qidose.diagnostics import Diagnostics
-from qidose.rows import CHECKS, COMBINATION, PER_KEY, RowReader
+from qidose.rows import CHECKS, COMBINATION, PER_KEY, ReadAgain, RowReader
 from qidose.staff_file import open_range
 
 BYTES_PER_PROCESS = 3 * 2**20     # a smaller part costs more to fork, send and merge than a second core saves
@@ -144,12 +144,6 @@ class Child:
         except OSError:
             pass
         self.close()
-
-
-class ReadAgain(Exception):
-    """A range of the file did not end cleanly (a cut inside a quoted cell), a child could not read
-    its range alone (text employee numbers), or its answer broke off: read the whole file in one
-    process instead."""
 
 
 def read_in_ranges(reader: RowReader, path: str, jobs: int | None, progress,

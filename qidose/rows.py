@@ -51,6 +51,12 @@ class NotAlone(Exception):
     """Something a child reading one range of a file cannot count on its own; the parent reads it."""
 
 
+class ReadAgain(Exception):
+    """A range of the file did not end cleanly (a cut inside a quoted cell), a child could not read
+    its range alone (text employee numbers), or its answer broke off: read the whole file in one
+    process instead."""
+
+
 class _Combination(NamedTuple):
     """What one distinct combination of categorical values means."""
 

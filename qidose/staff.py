@@ -16,7 +16,7 @@ from qidose.census import Census
 from qidose.config import Config, fold
 from qidose.diagnostics import Diagnostics
 from qidose.errors import InputError, UsageError
-from qidose.rows import RowReader
+from qidose.rows import ReadAgain, RowReader
 from qidose.staff_file import ReadOptions, RowSource, open_rows
 
 _HEADER_SEARCH = 30          # rows looked at for the header
@@ -62,7 +62,7 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
         reader = RowReader(config, index, by_index, diagnostics, as_of, source)
         if not _read_in_ranges(reader, path, jobs, progress, trained or {}):
             reader.read()
-    except _ReadAgain:   # in one process this time; the progress bar counts the whole file again
+    except ReadAgain:   # in one process this time; the progress bar counts the whole file again
         if progress is not None and hasattr(progress, "expect") and source.size:
             progress.expect(source.size)
         return read(path, config, options, by, as_of, trained, jobs=1, progress=progress)
@@ -84,19 +84,12 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
                      diagnostics, unmatched)
 
 
-class _ReadAgain(Exception):
-    """Raised by ranges.py: read the whole file again in one process."""
-
-
 def _read_in_ranges(reader: RowReader, path: str, jobs: int | None, progress, trained) -> bool:
     """Read a large CSV file in byte ranges by several processes (ranges.py); False if it is not one."""
     if reader.source.dialect is None or reader.source.size is None:
         return False
     from qidose import ranges
-    try:
-        return ranges.read_in_ranges(reader, path, jobs, progress, trained)
-    except ranges.ReadAgain:
-        raise _ReadAgain from None
+    return ranges.read_in_ranges(reader, path, jobs, progress, trained)
 
 
 # -- the header ----------------------------------------------------------------------------------
