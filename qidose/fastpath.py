@@ -3,13 +3,15 @@
 duckdb (the optional extra ``qidose[fast]``) reads a plain UTF-8 CSV file twice, in parallel:
 
 1. the distinct combinations of the values the rules read (status, staff group, job role, position
-   title, grade, QI role, QI training, service, --by group), the distinct FTE and start-date values,
-   and the employee numbers seen on more than one row. Python gives each distinct combination its
-   level, QI role, training, service and group once, with the plain path's own ``Classifier``,
-   ``band_code``, FTE and date readers: there is no second copy of the rules.
-2. the rows again, joined to those answers. People with one row are summed by combination and start;
-   people with several are de-duplicated and merged as the plain path does (highest level, FTE summed,
-   earliest start, first QI role, training pooled, the first row's service and group).
+   title, grade, QI role, QI training, service, --by group) and the distinct FTE and start-date
+   values. Python gives each distinct combination its level, QI role, training, service and group
+   once, with the plain path's own ``Classifier``, ``band_code``, FTE and date readers: there is no
+   second copy of the rules.
+2. the rows in post again, joined to those answers and kept in memory as numbers (employee number,
+   assignment, combination, FTE, start). The people with several rows are found there. People with
+   one row are summed by combination and start; people with several are de-duplicated and merged as
+   the plain path does (highest level, FTE summed, earliest start, first QI role, training pooled, the
+   first row's service and group).
 
 Row order matters only for people whose rows disagree on QI role, service or group, and for the row
 numbers in warnings: a narrow third query, and a read of the file's first rows, find those.
@@ -222,18 +224,12 @@ class _Scan:
 
     # scan 1: distinct values ------------------------------------------------------------------------
     def _discover(self) -> None:
-        self.con.execute(f"""
-            CREATE TEMP TABLE found AS
-            WITH r AS (SELECT {self._cells(("eid", "fte", "sd") + _KEY)} FROM {self._source()})
-            SELECT * FROM (
-                SELECT grouping(sg) = 0 AS is_key, grouping(fte) = 0 AS is_fte, grouping(sd) = 0 AS is_date,
-                       {_KEYS}, fte, sd, TRY_CAST(eid AS BIGINT) AS number, count(*) AS n,
-                       count(*) FILTER (WHERE NOT ({_PLAIN_NUMBER})) AS odd, max(TRY_CAST(eid AS BIGINT)) AS most
-                FROM r GROUP BY GROUPING SETS (({_KEYS}), (st, fte), (st, sd), (TRY_CAST(eid AS BIGINT))))
-            WHERE number IS NULL OR n > 1""")
         rows = self.con.execute(f"""
-            SELECT is_key, is_fte, hash({_KEYS}), {_KEYS}, fte, sd, n, odd, most
-            FROM found WHERE is_key OR is_fte OR is_date""").fetchall()
+            WITH r AS (SELECT {_KEYS}, fte, sd, {_PLAIN_NUMBER} AS plain, TRY_CAST(eid AS BIGINT) AS number
+                       FROM (SELECT {self._cells(("eid", "fte", "sd") + _KEY)} FROM {self._source()}))
+            SELECT grouping(sg) = 0, grouping(fte) = 0, hash({_KEYS}), {_KEYS}, fte, sd, count(*),
+                   count(*) FILTER (WHERE NOT plain), max(number)
+            FROM r GROUP BY GROUPING SETS (({_KEYS}), (st, fte), (st, sd))""").fetchall()
         keys, ftes, dates, statuses = [], [], [], Counter()
         odd, largest = 0, 0
         for is_key, is_fte, kh, *key, fte, sd, n, n_odd, most in rows:
@@ -338,17 +334,22 @@ class _Scan:
                 mask = sum(1 << self.modules.index(m) for m in modules if m in self.modules)
                 records[int(text)] = records.get(int(text), 0) | mask
         self._table("records", [("eid", "BIGINT"), ("extra", "UBIGINT")], list(records.items()))
+        # The rows again, kept narrow in memory, then joined to the answers (which leaves the rows in post)
+        # and grouped there. Joining during the scan was slower and its peak memory unsteady (up to 820 MB).
+        self.con.execute(f"""
+            CREATE TEMP TABLE raw AS
+            SELECT CAST(eid AS BIGINT) AS eid, hash(asg) AS ah, hash({_KEYS}) AS kh, fte, sd
+            FROM (SELECT {self._cells(("eid", "asg", "fte", "sd") + _KEY)} FROM {self._source()})""")
+        self.con.execute("""
+            CREATE TEMP TABLE r AS
+            SELECT eid, ah, cid, u, cat FROM raw JOIN keys USING (kh) JOIN ftes USING (fte) JOIN dates USING (sd)""")
+        self.con.execute("DROP TABLE raw")
         self.con.execute("""
             CREATE TEMP TABLE several AS
-            SELECT number AS eid FROM found WHERE NOT (is_key OR is_fte OR is_date) AND number IS NOT NULL
-            UNION SELECT eid FROM records""")
-        cells = self.con.execute(f"""
-            WITH r AS (
-                SELECT CAST(eid AS BIGINT) AS eid, hash({_KEYS}) AS kh, fte, sd, hash(asg) AS ah
-                FROM (SELECT {self._cells(("eid", "asg", "fte", "sd") + _KEY)} FROM {self._source()})),
-            m AS (
-                SELECT eid, ah, cid, u, cat, several.eid IS NOT NULL AS merge
-                FROM r JOIN keys USING (kh) JOIN ftes USING (fte) JOIN dates USING (sd) LEFT JOIN several USING (eid)),
+            SELECT eid FROM r GROUP BY eid HAVING count(*) > 1 UNION SELECT eid FROM records""")
+        cells = self.con.execute("""
+            WITH m AS (
+                SELECT eid, ah, cid, u, cat, several.eid IS NOT NULL AS merge FROM r LEFT JOIN several USING (eid)),
             d AS MATERIALIZED (   -- per combination and start; or per distinct row of a person to merge
                 SELECT CASE WHEN merge THEN eid END AS eid,
                        CASE WHEN merge THEN hash(ah, cid, u, cat) ELSE cid * 4 + cat END AS k,
