@@ -441,32 +441,37 @@ class RowReader:
         return out
 
     def _add_person(self, number: int, person_codes: list[int], extra_by_number: dict) -> int:
-        """Merge one person's rows into the census; 1 if a training record matched them."""
-        unique = list(dict.fromkeys(person_codes))
+        """Merge one person's rows into the census; 1 if a training record matched them.
+        One pass over their distinct rows, then one over their distinct combinations (first row's first)."""
+        unique = list(dict.fromkeys(person_codes)) if len(person_codes) > 1 else person_codes
         if len(unique) < len(person_codes):
             self.first_met["duplicate"] = min(number, self.first_met.get("duplicate", number))
             self.diagnostics.warn("duplicate", None, "the same as an earlier row of the same person (same "
                                   "assignment, same values in every column qidose reads)", "counted once", unit="duplicate row",
                                   count=len(person_codes) - len(unique))
-        kinds = list(dict.fromkeys([code >> 18 & COMBINATION for code in unique]))   # first row's first
-        first = self.combinations[kinds[0]]
-        level, role, modules = first.level, first.qi_role, first.trained
-        if len(kinds) > 1:
-            rows = [self.combinations[k] for k in kinds]
-            level = min(c.level for c in rows)                             # the highest level of any row
-            role = next((c.qi_role for c in rows if c.qi_role), None)      # the first QI role given
-            modules = modules.union(*(c.trained for c in rows))
-            if any((c.service, c.group) != (first.service, first.group) for c in rows):
-                self.first_met["conflict"] = min(number, self.first_met.get("conflict", number))
-                self.diagnostics.warn("conflict", None, "with assignments in more than one service or group",
-                                      "each counted once, where their first row puts them", unit="person")
+        units = starts = 0   # FTE units summed; a bit per start category met
+        kinds = {}
+        for code in unique:
+            units += (code >> 2) & 0xFFFF
+            starts |= 1 << (code & 3)
+            kinds[code >> 18 & COMBINATION] = None
+        rows = [self.combinations[k] for k in kinds]
+        first = rows[0]
+        level, role, modules, moved = first.level, first.qi_role, first.trained, False
+        for c in rows[1:]:
+            level = min(level, c.level)            # the highest level of any row
+            role = role or c.qi_role               # the first QI role given
+            modules = modules | c.trained
+            moved = moved or (c.service, c.group) != (first.service, first.group)
+        if moved:
+            self.first_met["conflict"] = min(number, self.first_met.get("conflict", number))
+            self.diagnostics.warn("conflict", None, "with assignments in more than one service or group",
+                                  "each counted once, where their first row puts them", unit="person")
         if number in extra_by_number:
             modules = modules | extra_by_number[number]
-        starts = {code & 3 for code in unique}
-        starts.discard(_UNDATED)
-        recent = int(_RECENT in starts and _EARLIER not in starts)   # the earliest start is in the last 12 months
-        self.add_alike((level, role, modules, first.service, first.group), 1, sum((code >> 2) & 0xFFFF for code in unique),
-                    int(bool(starts)), recent)
+        dated = starts & ~(1 << _UNDATED)
+        recent = dated & (1 << _RECENT) and not dated & (1 << _EARLIER)   # the earliest start is in the last 12 months
+        self.add_alike((level, role, modules, first.service, first.group), 1, units, int(dated != 0), int(bool(recent)))
         return int(number in extra_by_number)
 
 
