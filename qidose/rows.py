@@ -204,7 +204,7 @@ class RowReader:
         if _TOTAL.match(text):
             self.diagnostics.warn("total", self.source.line(), "a total row", "skipped")
             return None
-        if text.isdigit() and 0 <= int(text) < _ODD_IDS - (1 << 24):
+        if text.isdecimal() and 0 <= int(text) < _ODD_IDS - (1 << 24):
             return int(text)     # it had a NUL or odd spaces in it
         number = self.odd_ids.get(text)
         if number is None:
@@ -435,7 +435,7 @@ class RowReader:
         out = {}
         for eid, modules in trained.items():
             text = eid.strip()
-            number = int(text) if text.isdigit() and int(text) < _ODD_IDS - (1 << 24) else self.odd_ids.get(text)
+            number = int(text) if text.isdecimal() and int(text) < _ODD_IDS - (1 << 24) else self.odd_ids.get(text)
             if number is not None:
                 out[number] = out.get(number, frozenset()) | modules
         return out
@@ -518,6 +518,6 @@ def parse_date(raw: str) -> dt.date | None:
                 return dt.datetime.strptime(candidate, fmt).date()
             except ValueError:
                 pass
-    if text.isdigit() and 1 <= int(text) <= 80000:
+    if text.isdecimal() and 1 <= int(text) <= 80000:
         return _EXCEL_EPOCH + dt.timedelta(days=int(text))  # an Excel serial day number
     return None

@@ -215,3 +215,25 @@ def test_the_first_row_counts_for_a_person_in_two_places(tmp_path):
     python, duckdb = both("plan", path, "--by", "Directorate", "--format", "json", *AS_OF)
     assert_same(python, duckdb)
     assert "2 people: with assignments in more than one service" in python.stderr
+
+
+def test_training_records_match_employee_numbers_as_the_plain_path_does(tmp_path):
+    """A records file's numbers match as the plain path matches them: leading zeros are ignored, except
+    on numbers too large to be kept as numbers (ESR's have 8 digits), which match only as written."""
+    with (DATA / "staff_small.csv").open(encoding="utf-8-sig", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    eid = header.index("Employee Number")
+    large, small = rows[0][eid], rows[5][eid]
+    for row in rows:
+        if row[eid] == large:
+            row[eid] = "5000000001"
+    staff = tmp_path / "staff.csv"
+    with staff.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows])
+    assert used_duckdb(staff)
+    for number, matched in (("05000000001", False), (f"{small:0>24}", True)):
+        records = tmp_path / "records.csv"
+        records.write_text(f"Employee Number,Course Name\n{number},Introduction to QI\n", encoding="utf-8")
+        python, duckdb = both("plan", staff, "--trained", records, "--format", "json", *AS_OF)
+        assert_same(python, duckdb)
+        assert ("not a person in post" in python.stderr) is not matched

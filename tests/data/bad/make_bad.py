@@ -289,6 +289,23 @@ lines = to_text(rows_copy()).splitlines(keepends=True)
 quote_row = sheet_row("10000006")
 lines[quote_row - 1] = lines[quote_row - 1].replace(",Ward Manager - Ward 7,", ',"Ward Manager - Ward 7,')
 case("unclosed_quote", write("unclosed_quote.csv", "".join(lines)), 1, ["unclosed_quote.csv", f"row {quote_row}", "quote"])
+# spaces between a quote and its comma: Python's csv keeps ` "Corporate"` whole (duckdb would not),
+# and refuses `"Band 5" ,`
+lines = to_text(rows_copy()).splitlines(keepends=True)
+loose_row = sheet_row("10000002")
+lines[loose_row - 1] = lines[loose_row - 1].replace(",Corporate,", ', "Corporate",')
+case("space_before_quote", write("space_before_quote.csv", "".join(lines)), 0)
+lines = to_text(rows_copy()).splitlines(keepends=True)
+lines[loose_row - 1] = lines[loose_row - 1].replace(",Corporate,", ',"Corporate" ,')
+case("space_after_quote", write("space_after_quote.csv", "".join(lines)), 1,
+     ["space_after_quote.csv", f"row {loose_row}", "quote"])
+# digits that are not 0-9 (a superscript two is a digit to str.isdigit, but not to int())
+rows = set_cell(set_cell(rows_copy(), "10000003", "Employee Number", "\u00b2"), "10000002", "Start Date", "\u00b3")
+case("superscript_digits", write("superscript_digits.csv", to_text(rows)), 0,
+     ["superscript_digits.csv", "start date", f"row {sheet_row('10000002')}"])
+case("records_superscript_digits", write("records_superscript.csv",
+                                         "Employee Number,Course Name\n\u00b2,Introduction to QI\n10000004,Introduction to QI\n"),
+     0, ["records_superscript.csv", "not a person in post"], args=TINY_PLAN + ["--trained", "{file}"])
 rows = rows_copy()
 for r in rows:
     r[COL["Assignment Status"]] = "Maternity Leave"
