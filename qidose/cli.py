@@ -55,6 +55,13 @@ def _option(*names, envvar: str, **kwargs):
     return click.option(*names, envvar=f"QIDOSE_{envvar}", show_envvar=True, **kwargs)
 
 
+def _finite(ctx, param, value):
+    """FloatRange lets nan and inf through; a plan cannot be made (or written as JSON) from them."""
+    if value is not None and not (0 <= value < float("inf")):
+        raise click.BadParameter(f"{value} is not a number of hours; give one such as 12000")
+    return value
+
+
 def plan_options(f):
     """The options every command that reads a staff list takes, defined once."""
     options = [
@@ -70,7 +77,7 @@ def plan_options(f):
         _option("--leadership-commitment", envvar="LEADERSHIP_COMMITMENT", metavar="WORD",
                 help="Senior leaders' commitment: low, medium or high (words from the config)."),
         _option("--learning-hours", envvar="LEARNING_HOURS", type=click.FloatRange(min=0), metavar="HOURS",
-                help="Training hours the organisation can release each year."),
+                callback=_finite, help="Training hours the organisation can release each year."),
         _option("--services", envvar="SERVICES", type=click.IntRange(min=0), metavar="N",
                 help="Number of services, instead of counting the service column."),
         _option("--encoding", envvar="ENCODING", default="utf-8-sig", show_default=True,

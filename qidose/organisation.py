@@ -79,8 +79,8 @@ def _check(key: str, value: Any, where: str) -> Any:
     if key == "turnover":
         return parse_turnover(value, where)
     if key in ("learning_hours", "services") + RESOURCE_KEYS:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise UsageError(f"{where}: {key} must be a number of at least 0, found {value!r}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
+            raise UsageError(f"{where}: {key} must be a number of at least 0, found {value!r}")   # nan and inf too
         return value
     if not isinstance(value, str):
         raise UsageError(f"{where}: {key} must be a word, found {value!r} (quote it)")

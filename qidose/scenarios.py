@@ -100,6 +100,8 @@ def parse_set(text: str) -> Scenario:
                 number = float(raw)
             except ValueError:
                 raise UsageError(f"{where}: {raw!r} is not a number") from None
+            if number != number or number in (float("inf"), float("-inf")):
+                raise UsageError(f"{where}: {raw!r} is not a number; give one such as 12000")
             if number < 0 or (key == "services" and not number.is_integer()):
                 raise UsageError(f"{where}: expected {'a whole number' if key == 'services' else 'a number'} of at least 0")
             values[key] = int(number) if key == "services" else number

@@ -303,6 +303,13 @@ case("space_after_quote", write("space_after_quote.csv", "".join(lines)), 1,
 rows = set_cell(set_cell(rows_copy(), "10000003", "Employee Number", "\u00b2"), "10000002", "Start Date", "\u00b3")
 case("superscript_digits", write("superscript_digits.csv", to_text(rows)), 0,
      ["superscript_digits.csv", "start date", f"row {sheet_row('10000002')}"])
+# numbers that are not numbers: nan and inf pass float() and FloatRange, and would reach the JSON
+case("learning_hours_nan", "../staff_tiny.csv", 2, ["--learning-hours", "nan is not a number of hours"],
+     args=TINY_PLAN + ["--learning-hours", "nan"])
+case("set_inf", "../staff_tiny.csv", 2, ["--set learning_hours=inf", "not a number"],
+     args=["compare", "{tiny}", "--set", "learning_hours=inf", "--format", "json", "--as-of", AS_OF])
+case("org_learning_hours_nan", write("org_nan.yaml", "learning_hours: .nan\n"), 2,
+     ["org_nan.yaml line 1", "learning_hours must be a number"], args=TINY_PLAN + ["--org", "{file}"])
 case("records_superscript_digits", write("records_superscript.csv",
                                          "Employee Number,Course Name\n\u00b2,Introduction to QI\n10000004,Introduction to QI\n"),
      0, ["records_superscript.csv", "not a person in post"], args=TINY_PLAN + ["--trained", "{file}"])
