@@ -196,6 +196,11 @@ def _format(fmt, output, default="json"):
     return "table" if sys.stdout.isatty() else default
 
 
+def _inputs(staff, opts, *more) -> tuple[str, ...]:
+    """Every file a command reads ("-" for none): its -o must not write over any of them."""
+    return (staff, opts["config_path"] or "-", opts["org"] or "-", opts.get("trained") or "-", *more)
+
+
 def _emit(text: str, output: str | None, inputs: tuple[str, ...]) -> None:
     if output:
         from qidose.output import write_atomic
@@ -222,8 +227,7 @@ def plan(log, staff, fmt, output, suppress_below, **opts):
     fmt = _format(fmt, output)
     options = {"color": sys.stdout.isatty() and not os.environ.get("NO_COLOR") and not output} if fmt == "table" else {}
     options["suppress_below"] = suppress_below
-    _emit(render(fmt, planset, **options), output,
-          (staff, opts["config_path"] or "-", opts["org"] or "-", opts.get("trained") or "-"))
+    _emit(render(fmt, planset, **options), output, _inputs(staff, opts))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -277,7 +281,7 @@ def report(log, staff, output, suppress_below, paper_date, chart_format, **opts)
     from qidose import report as report_mod
     from qidose.output import write_atomic
     paper = report_mod.build(planset, paper_date.date() if paper_date else None, suppress_below)
-    inputs = (staff, opts["config_path"] or "-", opts["org"] or "-", opts.get("trained") or "-")
+    inputs = _inputs(staff, opts)
     if kind == "html":
         from qidose.render import html
         write_atomic(output, html.render(paper), inputs)
@@ -308,7 +312,7 @@ def explain(log, staff, level_id, fmt, output, **opts):
     if fmt == "auto":
         fmt = "json" if output and os.path.splitext(output)[1].lower() == ".json" else "text"
     text = explain_mod.render_json(data) if fmt == "json" else explain_mod.render_text(data)
-    _emit(text, output, (staff, opts["config_path"] or "-", opts["org"] or "-", opts.get("trained") or "-"))
+    _emit(text, output, _inputs(staff, opts))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -334,7 +338,7 @@ def compare(log, staff, scenario_files, set_values, fmt, output, **opts):
     _inputs_checked(comparison.columns[0].planset, opts, log)
     fmt = _format(fmt, output)
     color = fmt == "table" and sys.stdout.isatty() and not os.environ.get("NO_COLOR") and not output
-    inputs = (staff, opts["config_path"] or "-", opts["org"] or "-") + tuple(scenario_files)
+    inputs = _inputs(staff, opts, *scenario_files)
     _emit(compare_render.render(comparison, fmt, color=color), output, inputs)
 
 

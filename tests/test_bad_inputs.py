@@ -27,6 +27,7 @@ import yaml
 from conftest import DATA, TINY, invoke, leaks
 
 BAD = DATA / "bad"
+ROOT = Path(__file__).resolve().parent.parent
 CASES = yaml.safe_load((BAD / "cases.yaml").read_text(encoding="utf-8"))
 AS_OF = ["--as-of", "2026-10-01"]
 NOT_CASES = {"make_bad.py", "cases.yaml", "formula_directorates.csv", "cfg_alias_bomb.yaml"}
@@ -163,6 +164,22 @@ def test_output_onto_its_own_input(tmp_path, run):
     assert "-o" in ran.stderr and "staff.csv" in ran.stderr
     assert staff.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["staff.csv"]
+
+
+@pytest.mark.parametrize("command", ["plan", "explain", "report", "compare"])
+@pytest.mark.parametrize("option", ["--trained", "--org", "--config"])
+def test_no_command_writes_over_any_of_its_inputs(tmp_path, run, command, option):
+    """-o onto the training records, organisation profile or policy a command reads: refused, untouched."""
+    source = {"--trained": ROOT / "examples" / "training-records.csv", "--org": ROOT / "examples" / "org.yaml",
+              "--config": ROOT / "config" / "doses.yaml"}[option]
+    target = tmp_path / ("input" + source.suffix)
+    shutil.copy(source, target)
+    before = target.read_bytes()
+    extra = ["--set", "turnover=0.2"] if command == "compare" else []
+    ran = run([command, TINY, option, target, "-o", target, *AS_OF, *extra])
+    assert ran.crashed() == ""
+    assert ran.code == 2, ran.stderr
+    assert target.read_bytes() == before
 
 
 def test_output_onto_its_own_input_by_another_path(tmp_path, run):
