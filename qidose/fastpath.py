@@ -114,7 +114,7 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
         raise Fallback("the rows above the header do not read") from None
     scan = _Scan(name, path, config, index, by_index, len(header), line, as_of or dt.date.today(), diagnostics)
     whole, groups, unmatched = scan.run(trained or {}, progress)
-    if len(groups) > 20 and len(groups) > whole.people / 2:
+    if staff_mod.group_refusal(by, groups, whole.people):
         raise Fallback("--by a column that identifies people")   # the plain path refuses it
     columns = {f: header[i] for f, i in index.items()}
     return StaffList(name, whole, groups, columns, scan.rows_read, scan.rows_in_post, scan.as_of, diagnostics,

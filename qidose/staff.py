@@ -76,12 +76,30 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
         raise InputError(f"{source.name}: none of the {reader.rows_read:,} rows is a member of staff in post "
                          f"(statuses kept: staff_list.in_post in the config); check the status column")
     whole, groups, unmatched = reader.census(trained or {})
-    if len(groups) > 20 and len(groups) > whole.people / 2:
-        raise UsageError(f"--by {by!r}: {len(groups):,} groups for {whole.people:,} people; a column with a value "
-                         f"for almost every person identifies people, so qidose will not break down by it")
+    refusal = group_refusal(by, groups, whole.people)
+    if refusal:
+        raise UsageError(refusal)
     columns = {f: header[i] for f, i in index.items()}
     return StaffList(source.name, whole, groups, columns, reader.rows_read, reader.rows_in_post, as_of,
                      diagnostics, unmatched)
+
+
+# ESR writes a person as "Surname, Title Forename" (and a supervisor or line manager the same way)
+_PERSON = re.compile(r"^[^,]+,\s*(mr|mrs|miss|ms|mx|dr|prof|professor|sir|dame|lady|lord|rev|revd)\b", re.IGNORECASE)
+
+
+def group_refusal(by: str | None, groups: dict, people: int) -> str | None:
+    """Why --by must not break down by this column (it would print personal data), or None.
+    The message never quotes a value."""
+    if len(groups) > 20 and len(groups) > people / 2:
+        return (f"--by {by!r}: {len(groups):,} groups for {people:,} people; a column with a value for almost "
+                f"every person identifies people, so qidose will not break down by it")
+    named = sum(1 for label in groups if _PERSON.match(label))
+    if named:
+        return (f"--by {by!r}: {named:,} of its {len(groups):,} values look like people's names (as ESR writes "
+                f"them, 'Surname, Title Forename'), and a breakdown by it would print them; choose a column "
+                f"such as Directorate or Organisation")
+    return None
 
 
 def _read_in_ranges(reader: RowReader, path: str, jobs: int | None, progress, trained) -> bool:

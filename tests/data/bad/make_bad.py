@@ -400,6 +400,13 @@ for id_, extra, fragments in (
     ("org_missing", ["--org", "no_such_profile.yaml"], ["no_such_profile.yaml", "no such file"]),
 ):
     case(id_, "../staff_tiny.csv", 2, fragments, args=TINY_PLAN + extra)
+# --by a column of people's names: refused by its header, or whatever the header by ESR's name shape
+managers = [r[COL["Full Name"]] for r in ROWS]
+rows = [r + [managers[(i + 1) % len(managers)]] for i, r in enumerate(rows_copy())]
+case("by_line_manager", write("by_line_manager.csv", to_text(rows, header=HEADER + ["Line Manager"])), 2,
+     ["--by 'Line Manager'", "identifies people"], args=PLAN + ["--by", "Line Manager"])
+case("by_names_under_another_header", write("by_ward_lead.csv", to_text(rows, header=HEADER + ["Ward Lead"])), 2,
+     ["--by 'Ward Lead'", "look like people's names"], args=PLAN + ["--by", "Ward Lead"])
 # a budget so small that gap / budget overflows: the plan must still be valid JSON (no Infinity)
 case("learning_hours_tiny", "../staff_tiny.csv", 0, args=TINY_PLAN + ["--turnover", "0", "--learning-hours", "1e-320"])
 
