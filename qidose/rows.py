@@ -41,7 +41,7 @@ COMBINATION = (1 << 22) - 1   # bits 18-39 of a row's code
 # numbers its own from IN_RANGES + (k - 1) * PER_RANGE, and they are mapped to this process's when merged.
 IN_RANGES, PER_RANGE = 1 << 21, 1 << 19
 PER_KEY = ("band", "qi-role", "qi-training")   # warned once per distinct value, the first time it is met
-CHECKS = ("ragged", "total", "no-id", "band", "qi-role", "qi-training", "fte", "date")  # the order a row is checked in
+CHECKS = ("ragged", "long", "total", "no-id", "band", "qi-role", "qi-training", "fte", "date")  # the order a row is checked in
 # Start-date categories of a row, against the 12 months to as_of.
 _UNDATED, _EARLIER, _RECENT, _LATER = 0, 1, 2, 3
 _CATEGORICAL = ("status", "staff_group", "job_role", "position_title", "band", "qi_role", "qi_training", "service")
@@ -71,8 +71,11 @@ class RowReader:
     """Reads rows into compact arrays and tallies, then counts them into a census (`census`)."""
 
     def __init__(self, config: Config, index: dict[str, int], by_index: int | None, diagnostics: Diagnostics,
-                 as_of: dt.date, source: RowSource, range_number: int = 0):
+                 as_of: dt.date, source: RowSource, range_number: int = 0, columns: int | None = None):
         self.config, self.index, self.by_index = config, index, by_index
+        # the header's cells in a delimited file: a row with more, not empty, has its values in the wrong
+        # columns (a comma in an unquoted name); None for a workbook, whose cells are cells
+        self.columns = columns
         self.range_number = range_number   # 0: the whole file, or its first range; k: range k, read by a child
         self.base = 0 if range_number == 0 else IN_RANGES + (range_number - 1) * PER_RANGE
         self.limit = IN_RANGES if range_number == 0 else PER_RANGE
@@ -134,12 +137,16 @@ class RowReader:
         width, limit = self.width, len(self.seen)
         people, fte_units = self.people, self.fte_units
         rows = self.source.rows
+        expected = width if self.columns is None else max(self.columns, width)   # cells in a row that needs no look
         if -1 in (self.fte_index, self.start_index, self.assignment_index):
             rows = (cells + [""] for cells in rows)   # a missing column reads the empty cell added last
+            expected += 1
         highest = _ODD_IDS - (1 << 24)
         for cells in rows:
-            if len(cells) < width:
-                cells = self._pad(cells)
+            if len(cells) != expected:
+                cells = self._odd_width(cells, expected)
+                if cells is None:
+                    continue
             eid, fte_raw, start_raw, assignment = aux(cells)
             try:
                 number = int(eid)
@@ -181,6 +188,20 @@ class RowReader:
             fte_units[combination] += fte
 
     # -- the rare paths of the loop ----------------------------------------------------------
+    def _odd_width(self, cells: list[str], expected: int) -> list[str] | None:
+        """A row with fewer cells than the header (padded), or more (None if its values are shifted)."""
+        if len(cells) < self.width:
+            return self._pad(cells)
+        # Empty cells past the header are read without them, as duckdb reads them (a trailing comma); so a
+        # row shifted by an unquoted comma whose last cell is empty is not caught.
+        if len(cells) > expected and self.columns is not None and any(c.strip() for c in cells[self.columns:]):
+            self.not_in_post += 1   # read, but not counted
+            self.diagnostics.warn("long", self.source.line(), "more cells than the header (a comma in a value "
+                                  "that is not in quotes, as in an unquoted name?)", "skipped, since its values "
+                                  "would be read in the wrong columns; put such values in quotes, or export again")
+            return None
+        return cells
+
     def _pad(self, cells: list[str]) -> list[str]:
         """A short (ragged) row: pad it with empty cells (a row of one empty cell is a blank line)."""
         if len(cells) > 1 and any(cells):

@@ -299,6 +299,14 @@ lines = to_text(rows_copy()).splitlines(keepends=True)
 lines[loose_row - 1] = lines[loose_row - 1].replace(",Corporate,", ',"Corporate" ,')
 case("space_after_quote", write("space_after_quote.csv", "".join(lines)), 1,
      ["space_after_quote.csv", f"row {loose_row}", "quote"])
+# a name with its comma but without its quotes: the row has a cell more than the header, its values shifted
+lines = to_text(rows_copy()).splitlines(keepends=True)
+unquoted_row = sheet_row("10000002")
+name = ROWS[row_of("10000002")][COL["Full Name"]]
+lines[unquoted_row - 1] = lines[unquoted_row - 1].replace(f'"{name}"', name)
+case("unquoted_comma_in_name", write("unquoted_name.csv", "".join(lines)), 0,
+     ["unquoted_name.csv", "more cells than the header", f"row {unquoted_row}", "skipped"],
+     args=PLAN + ["--by", "Directorate"])
 # digits that are not 0-9 (a superscript two is a digit to str.isdigit, but not to int())
 rows = set_cell(set_cell(rows_copy(), "10000003", "Employee Number", "\u00b2"), "10000002", "Start Date", "\u00b3")
 case("superscript_digits", write("superscript_digits.csv", to_text(rows)), 0,
