@@ -147,12 +147,15 @@ def _request(staff, opts):
     from qidose.pipeline import Request
     from qidose.staff_file import ReadOptions
     keys = ("turnover", "maturity", "leadership_commitment", "learning_hours", "services")
+    if staff == "-" and opts.get("trained") == "-":
+        raise click.UsageError("the staff list and --trained cannot both come from standard input (-); "
+                               "give one of them as a file")
     return Request(
         staff=staff, config=opts["config_path"], org=opts["org"],
         characteristics={k: opts[k] for k in keys if opts.get(k) is not None},
         read=ReadOptions(encoding=opts["encoding"], delimiter=_delimiter(opts["delimiter"]),
                          skip_lines=opts["skip_lines"], sheet=opts["sheet"]),
-        by=opts["by"], as_of=opts["as_of"].date() if opts["as_of"] else None,
+        by=opts["by"], as_of=_as_of(opts["as_of"]),
         years=opts.get("years"), trained=opts.get("trained"), engine=opts.get("engine") or "auto",
         jobs=opts.get("jobs"),
     )
@@ -194,6 +197,16 @@ def _format(fmt, output, default="json"):
         from qidose.render import EXTENSIONS
         return EXTENSIONS.get(os.path.splitext(output)[1].lower(), default)
     return "table" if sys.stdout.isatty() else default
+
+
+def _as_of(moment):
+    """--as-of: a date from 1900 on (start dates are measured back a year from it)."""
+    if moment is None:
+        return None
+    if moment.year < 1900:
+        raise click.BadParameter(f"{moment.date().isoformat()} is before 1900; give the date the staff list was taken",
+                                 param_hint="--as-of")
+    return moment.date()
 
 
 def _inputs(staff, opts, *more) -> tuple[str, ...]:

@@ -41,6 +41,7 @@ from qidose.diagnostics import Diagnostics, Warning_
 from qidose.errors import QidoseError
 from qidose.census import FTE_UNIT, Census, add_people
 from qidose.staff import StaffList
+from qidose.rows import whole_number
 from qidose.staff_file import ReadOptions, open_rows
 
 AUTO_BYTES = 50 * 2**20   # --engine auto: files larger than this go to duckdb (see benchmarks/README.md)
@@ -110,7 +111,7 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
         name, line, header, index, by_index = _header(path, text, config, options, by, diagnostics)
     except QidoseError as e:
         raise Fallback(f"the header: {e}") from None
-    except (UnicodeDecodeError, csv.Error):
+    except (UnicodeError, csv.Error):
         raise Fallback("the rows above the header do not read") from None
     scan = _Scan(name, path, config, index, by_index, len(header), line, as_of or dt.date.today(), diagnostics)
     whole, groups, unmatched = scan.run(trained or {}, progress)
@@ -337,7 +338,7 @@ class _Scan:
         records = {}
         for eid, modules in trained.items():
             text = eid.strip()
-            number = int(text) if text.isdecimal() else None
+            number = whole_number(text)
             # as the plain path matches them: numbers, but larger ones (kept as text there) only as written
             if number is not None and (number < _ID_LIMIT or (text == str(number) and number < 2**63)):
                 mask = sum(1 << self.modules.index(m) for m in modules if m in self.modules)

@@ -12,14 +12,17 @@ from qidose.errors import OutputError, UsageError
 def write_atomic(path: str, data: str | bytes, inputs: tuple[str, ...] = ()) -> None:
     """Write to a temporary file beside `path`, then rename over it: all or nothing."""
     target = Path(path)
-    for source in inputs:
-        if source != "-" and target.exists() and Path(source).exists() and target.samefile(source):
-            raise UsageError(f"-o {path}: that is an input file; qidose will not write over its own input")
-    if target.is_dir():
-        raise UsageError(f"-o {path}: is a directory; give a file name")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"-o {path}: the folder {folder} does not exist")
+    try:
+        for source in inputs:
+            if source != "-" and target.exists() and Path(source).exists() and target.samefile(source):
+                raise UsageError(f"-o {path}: that is an input file; qidose will not write over its own input")
+        if target.is_dir():
+            raise UsageError(f"-o {path}: is a directory; give a file name")
+        folder = target.parent if str(target.parent) else Path(".")
+        if not folder.is_dir():
+            raise UsageError(f"-o {path}: the folder {folder} does not exist")
+    except OSError as e:   # a name too long, a folder that cannot be searched
+        raise UsageError(f"-o {path}: {e.strerror or e}; give another file name") from None
     mode = "wb" if isinstance(data, bytes) else "w"
     try:
         import tempfile   # only when writing a file: it costs a few ms of start-up

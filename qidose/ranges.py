@@ -170,7 +170,7 @@ def read_in_ranges(reader: RowReader, path: str, jobs: int | None, progress,
     try:
         try:
             reader.read()
-        except (UnicodeDecodeError, csv.Error):
+        except (UnicodeError, csv.Error):
             raise ReadAgain from None   # perhaps the first cut fell inside a quoted cell
         lines, cross = source.line(), set()
         for k, child in enumerate(children):

@@ -82,7 +82,7 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions()) -> Rec
                 unknown_names |= {fold(part) for part in unknown}
                 diagnostics.warn("course", source.line(), "a course no module records",
                                  "ignored (add its name under recorded_as of a module in the config)")
-    except (UnicodeDecodeError, csv.Error) as e:
+    except (UnicodeError, csv.Error) as e:
         raise source.explain(e) from None
     if rows == 0:
         raise InputError(f"{source.name}: no training records under the header (row {header_row})")

@@ -225,8 +225,9 @@ class RowReader:
         if _TOTAL.match(text):
             self.diagnostics.warn("total", self.source.line(), "a total row", "skipped")
             return None
-        if text.isdecimal() and 0 <= int(text) < _ODD_IDS - (1 << 24):
-            return int(text)     # it had a NUL or odd spaces in it
+        number = whole_number(text)
+        if number is not None and number < _ODD_IDS - (1 << 24):
+            return number     # it had a NUL or odd spaces in it
         number = self.odd_ids.get(text)
         if number is None:
             if self.range_number:
@@ -456,7 +457,9 @@ class RowReader:
         out = {}
         for eid, modules in trained.items():
             text = eid.strip()
-            number = int(text) if text.isdecimal() and int(text) < _ODD_IDS - (1 << 24) else self.odd_ids.get(text)
+            number = whole_number(text)
+            if number is None or number >= _ODD_IDS - (1 << 24):
+                number = self.odd_ids.get(text)
             if number is not None:
                 out[number] = out.get(number, frozenset()) | modules
         return out
@@ -494,6 +497,12 @@ class RowReader:
         recent = dated & (1 << _RECENT) and not dated & (1 << _EARLIER)   # the earliest start is in the last 12 months
         self.add_alike((level, role, modules, first.service, first.group), 1, units, int(dated != 0), int(bool(recent)))
         return int(number in extra_by_number)
+
+
+def whole_number(text: str) -> int | None:
+    """Text of decimal digits (any script's, as int() reads them) as a number; None for anything else,
+    or for more digits than Python turns into a number (4,300)."""
+    return int(text) if text.isdecimal() and len(text) <= 4300 else None
 
 
 def parse_fte(raw: str) -> tuple[float, tuple[str, str] | None]:
@@ -539,6 +548,7 @@ def parse_date(raw: str) -> dt.date | None:
                 return dt.datetime.strptime(candidate, fmt).date()
             except ValueError:
                 pass
-    if text.isdecimal() and 1 <= int(text) <= 80000:
-        return _EXCEL_EPOCH + dt.timedelta(days=int(text))  # an Excel serial day number
+    serial = whole_number(text)
+    if serial is not None and 1 <= serial <= 80000:
+        return _EXCEL_EPOCH + dt.timedelta(days=serial)  # an Excel serial day number
     return None

@@ -67,7 +67,7 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
         if progress is not None and hasattr(progress, "expect") and source.size:
             progress.expect(source.size)
         return read(path, config, options, by, as_of, trained, jobs=1, progress=progress)
-    except (UnicodeDecodeError, csv.Error) as e:
+    except (UnicodeError, csv.Error) as e:
         raise source.explain(e) from None
     reader.rows_in_post = len(reader.ids) + reader.rows_elsewhere
     reader.rows_read = reader.rows_in_post + reader.not_in_post

@@ -86,9 +86,14 @@ def _csv_source(raw, name: str, path: Path | None, options: ReadOptions) -> RowS
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"                      # Excel's "Unicode text"
     try:
-        codecs.lookup(encoding)
+        text_encoding = getattr(codecs.lookup(encoding), "_is_text_encoding", True)
     except LookupError:
-        raise UsageError(f"--encoding {encoding!r} is not an encoding Python knows (try utf-8-sig or cp1252)") from None
+        text_encoding = False
+    if not text_encoding:   # unknown, or a codec such as rot13 or base64 that is not a text encoding
+        raise UsageError(f"--encoding {encoding!r} is not a text encoding Python knows (try utf-8-sig or cp1252)")
+    if path is None and head.startswith(b"PK\x03\x04"):
+        raise InputError(f"{name}: an .xlsx workbook (or another zip file); qidose reads a workbook from its file, "
+                         f"not from standard input: give its path")
     if not head.strip(b"\r\n\t ,;\x00\xef\xbb\xbf"):
         raise InputError(f"{name}: the file is empty; export the staff list again")
     rejoined = _Rejoin(head, raw)
@@ -103,7 +108,7 @@ def _csv_source(raw, name: str, path: Path | None, options: ReadOptions) -> RowS
     size = path.stat().st_size if path is not None else None
 
     def explain(error: Exception) -> InputError:
-        if isinstance(error, UnicodeDecodeError):
+        if isinstance(error, UnicodeError):   # undecodable bytes, or a UTF-16 file without its byte-order mark
             if path is None:
                 return _decode_error(name, encoding, f"after row {reader.line_num}")
             with open(path, "rb") as f:
@@ -142,7 +147,7 @@ class _Lines:
     def __init__(self, stream: io.TextIOWrapper, name: str, encoding: str, head: bytes):
         try:
             self.head = stream.read(_SNIFF) + stream.readline()
-        except UnicodeDecodeError:
+        except UnicodeError:
             raise _decode_error(name, encoding, f"row {_bad_line(io.BytesIO(head), encoding)}") from None
 
 
@@ -204,7 +209,7 @@ def _bad_line(lines, encoding: str) -> int:
     for number, line in enumerate(lines, 1):
         try:
             decoder.decode(line)
-        except UnicodeDecodeError:
+        except UnicodeError:
             return number
     return number
 
@@ -240,6 +245,10 @@ def _excel_source(p: Path, name: str, options: ReadOptions) -> RowSource:
         book.close()
         raise UsageError(f"--sheet {options.sheet!r}: {name} has the sheets {', '.join(book.sheetnames)}")
     sheet = book[options.sheet] if options.sheet is not None else book.worksheets[0]
+    if not hasattr(sheet, "iter_rows"):   # a chart sheet
+        book.close()
+        raise UsageError(f"--sheet {options.sheet!r}: that sheet of {name} is a chart, not cells; "
+                         f"give the sheet that holds the staff list")
     position = [0]
 
     def rows() -> Iterator[list[str]]:

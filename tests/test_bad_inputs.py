@@ -349,3 +349,19 @@ def test_yaml_alias_bomb_is_refused():
     assert done.returncode == 2, done.stderr[-1500:]
     assert "cfg_alias_bomb.yaml" in done.stderr
     assert time.monotonic() - start < 10
+
+
+def test_a_chart_sheet_is_not_a_staff_list(tmp_path, run):
+    openpyxl = pytest.importorskip("openpyxl")
+    from openpyxl.chart import BarChart, Reference
+    book = openpyxl.Workbook()
+    book.active.append(["Employee Number", "FTE"])
+    book.active.append([10000001, 1])
+    chart = BarChart()
+    chart.add_data(Reference(book.active, min_col=2, min_row=1, max_row=2))
+    book.create_chartsheet("Chart").add_chart(chart)
+    path = tmp_path / "with_chart.xlsx"
+    book.save(path)
+    ran = run(["plan", path, "--sheet", "Chart", *AS_OF])
+    assert ran.crashed() == ""
+    assert ran.code == 2 and "--sheet 'Chart'" in ran.stderr and "chart" in ran.stderr

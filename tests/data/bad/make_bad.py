@@ -415,6 +415,22 @@ case("by_line_manager", write("by_line_manager.csv", to_text(rows, header=HEADER
      ["--by 'Line Manager'", "identifies people"], args=PLAN + ["--by", "Line Manager"])
 case("by_names_under_another_header", write("by_ward_lead.csv", to_text(rows, header=HEADER + ["Ward Lead"])), 2,
      ["--by 'Ward Lead'", "look like people's names"], args=PLAN + ["--by", "Ward Lead"])
+# odd calls that once gave tracebacks (an adversarial review)
+case("encoding_utf16_without_bom", "../staff_tiny.csv", 1, ["staff_tiny.csv", "not utf-16 text"],
+     args=TINY_PLAN + ["--encoding", "utf-16"])
+case("encoding_not_text", "../staff_tiny.csv", 2, ["--encoding 'rot13'", "not a text encoding"],
+     args=TINY_PLAN + ["--encoding", "rot13"])
+case("as_of_before_1900", "../staff_tiny.csv", 2, ["--as-of", "before 1900"],
+     args=["plan", "{tiny}", "--format", "json", "--as-of", "0001-06-01"])
+case("output_name_too_long", "../staff_tiny.csv", 2, ["-o", "too long"],
+     args=TINY_PLAN + ["-o", "{bad}/" + "a" * 300 + ".json"])
+case("staff_and_records_both_stdin", "../staff_tiny.csv", 2, ["standard input"],
+     args=["plan", "-", "--trained", "-", "--format", "json", "--as-of", AS_OF], stdin="../staff_tiny.csv")
+case("xlsx_on_stdin", "staff_tiny.xlsx", 1, ["stdin", "xlsx", "its path"],
+     args=["plan", "-", "--format", "json", "--as-of", AS_OF], stdin="staff_tiny.xlsx")
+rows = rows_copy()
+rows[row_of("10000005")][COL["Employee Number"]] = "9" * 4400
+case("employee_number_4400_digits", write("employee_number_4400_digits.csv", to_text(rows)), 0)
 # a budget so small that gap / budget overflows: the plan must still be valid JSON (no Infinity)
 case("learning_hours_tiny", "../staff_tiny.csv", 0, args=TINY_PLAN + ["--turnover", "0", "--learning-hours", "1e-320"])
 
