@@ -74,6 +74,11 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
     if reader.rows_read == 0:
         raise InputError(f"{source.name}: no staff rows under the header (row {header_row}); is this the whole export?")
     if reader.rows_in_post == 0:
+        unnumbered = diagnostics.warnings.get("no-id")
+        if unnumbered is not None and unnumbered.count == reader.rows_read:
+            raise InputError(f"{source.name}: none of the {reader.rows_read:,} rows has an employee number (column "
+                             f"{header[index['employee_id']]!r} is empty; in a workbook its cells may be formulas "
+                             f"saved without their values: open it in Excel and save it again, or export again)")
         raise InputError(f"{source.name}: none of the {reader.rows_read:,} rows is a member of staff in post "
                          f"(statuses kept: staff_list.in_post in the config); check the status column")
     whole, groups, unmatched = reader.census(trained or {})

@@ -431,6 +431,11 @@ case("xlsx_on_stdin", "staff_tiny.xlsx", 1, ["stdin", "xlsx", "its path"],
 rows = rows_copy()
 rows[row_of("10000005")][COL["Employee Number"]] = "9" * 4400
 case("employee_number_4400_digits", write("employee_number_4400_digits.csv", to_text(rows)), 0)
+rows = rows_copy()
+for r in rows:
+    r[COL["Employee Number"]] = ""
+case("no_employee_numbers", write("no_employee_numbers.csv", to_text(rows)), 1,
+     ["no_employee_numbers.csv", "has an employee number", "'Employee Number'"])
 # a budget so small that gap / budget overflows: the plan must still be valid JSON (no Infinity)
 case("learning_hours_tiny", "../staff_tiny.csv", 0, args=TINY_PLAN + ["--turnover", "0", "--learning-hours", "1e-320"])
 
