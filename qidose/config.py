@@ -460,10 +460,16 @@ class Checker:
                             optional=("in_post", "band_words", "training_separator", "never_group_by"))
         cols = self.mapping(spec.get("columns", {}), path + ("columns",), required=("employee_id",), optional=STAFF_FIELDS)
         columns = {f: self.words(cols[f], path + ("columns", f)) for f in STAFF_FIELDS if f in cols}
+        for f, names in columns.items():
+            if not names and isinstance(cols[f], list):
+                self.fail(path + ("columns", f), "expected at least one header name (leave the key out if the "
+                          "staff list has no such column)" if f != "employee_id" else "expected at least one header name")
         words = self.mapping(spec.get("band_words", {}), path + ("band_words",), optional=BAND_CODES)
         band_words = {code: frozenset(fold(w) for w in self.words(ws, path + ("band_words", code)))
                       for code, ws in words.items()}
         in_post = self.words(spec.get("in_post", []), path + ("in_post",))
+        if "in_post" in spec and isinstance(spec["in_post"], list) and not in_post:
+            self.fail(path + ("in_post",), "expected at least one status (with none, nobody is in post)")
         separator = self.word(spec.get("training_separator", ";"), path + ("training_separator",))
         never = self.words(spec.get("never_group_by", []), path + ("never_group_by",))
         personal = {fold(w) for w in never} | {fold(a) for f in ("employee_id", "assignment") for a in columns.get(f, ())}

@@ -562,6 +562,10 @@ def config_case(id_, old, new, fragments, report=None, exit_=2, **extra):
 
 
 case("config_base_ok", write("cfg_ok.yaml", CONFIG_BASE), 0, args=CHECK)
+config_case("employee_id_empty", "    employee_id: [Employee Number]\n", "    employee_id: []\n",
+            ["line {line}", "employee_id", "at least one"])
+config_case("in_post_empty", "  in_post: [Active Assignment, Internal Secondment, Acting Up]\n", "  in_post: []\n",
+            ["line {line}", "in_post", "at least one"])
 case("config_base_ok_plan", "cfg_ok.yaml", 0, args=TINY_PLAN + ["--config", "{file}"])
 config_case("syntax_error", "    hours: 3.5\n", "    hours: 3.5: half a day\n", ["re:line {line}, column \\d+"])
 config_case("tab_indent", "    hours: 7.5\n    delivery: face_to_face\n    cohort_size: 16\n",
