@@ -57,8 +57,9 @@ def _option(*names, envvar: str, **kwargs):
 
 def _finite(ctx, param, value):
     """FloatRange lets nan and inf through; a plan cannot be made (or written as JSON) from them."""
-    if value is not None and not (0 <= value < float("inf")):
-        raise click.BadParameter(f"{value} is not a number of hours; give one such as 12000")
+    from qidose.config import LARGEST
+    if value is not None and not 0 <= value <= LARGEST:   # nan and inf too
+        raise click.BadParameter(f"{value} is not a number of hours from 0 to {LARGEST:g}; give one such as 12000")
     return value
 
 
@@ -78,7 +79,7 @@ def plan_options(f):
                 help="Senior leaders' commitment: low, medium or high (words from the config)."),
         _option("--learning-hours", envvar="LEARNING_HOURS", type=click.FloatRange(min=0), metavar="HOURS",
                 callback=_finite, help="Training hours the organisation can release each year."),
-        _option("--services", envvar="SERVICES", type=click.IntRange(min=0), metavar="N",
+        _option("--services", envvar="SERVICES", type=click.IntRange(min=0, max=1_000_000), metavar="N",
                 help="Number of services, instead of counting the service column."),
         _option("--encoding", envvar="ENCODING", default="utf-8-sig", show_default=True,
                 help="Text encoding of a CSV staff list (cp1252 for Excel's Windows CSV)."),

@@ -178,6 +178,15 @@ def default_path() -> Path:
 PARSED_POLICY = Path(__file__).resolve().parent / "doses.parsed"
 
 
+LARGEST = 1e12   # no count, hour or cost qidose reads is larger: a number beyond it is a typing error
+
+
+def _shown(value: float) -> str:
+    """A number for a message, however many digits it was typed with."""
+    text = str(value)
+    return text if len(text) <= 24 else f"{text[:12]}... ({len(text)} digits)"
+
+
 def load(path: Path | str | None = None) -> Config:
     path = default_path() if path is None else Path(path)
     data, lines = _read(path)
@@ -262,9 +271,11 @@ class Checker:
             return 0
         if integer and value != int(value):
             self.fail(path, f"expected a whole number, found {value}")
-        if value < low or (low_open and value == low) or (high is not None and value > high):
+        if value < low or (low_open and value == low) or value > (LARGEST if high is None else high):
             bound = f"more than {low}" if low_open else f"at least {low}"
-            self.fail(path, f"{value} is out of range: expected {bound}" + (f" and at most {high}" if high is not None else ""))
+            self.fail(path, f"{_shown(value)} is out of range: expected {bound} and at most "
+                            f"{'{:g}'.format(LARGEST) if high is None else high}")
+            return 0
         return int(value) if integer else float(value)
 
     def word(self, value: Any, path: tuple, choices: tuple | None = None) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qidose.config import Checker, Config
+from qidose.config import LARGEST, Checker, Config
 from qidose.errors import ConfigError, UsageError
 
 PROFILE_KEYS = ("name", "turnover", "learning_hours", "maturity", "leadership_commitment", "services")
@@ -79,8 +79,9 @@ def _check(key: str, value: Any, where: str) -> Any:
     if key == "turnover":
         return parse_turnover(value, where)
     if key in ("learning_hours", "services") + RESOURCE_KEYS:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
-            raise UsageError(f"{where}: {key} must be a number of at least 0, found {value!r}")   # nan and inf too
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= LARGEST:
+            raise UsageError(f"{where}: {key} must be a number from 0 to {LARGEST:g}, found "
+                             f"{value if isinstance(value, float) or len(str(value)) <= 24 else str(value)[:12] + '...'}")
         return value
     if not isinstance(value, str):
         raise UsageError(f"{where}: {key} must be a word, found {value!r} (quote it)")

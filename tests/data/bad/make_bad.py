@@ -318,6 +318,12 @@ case("set_inf", "../staff_tiny.csv", 2, ["--set learning_hours=inf", "not a numb
      args=["compare", "{tiny}", "--set", "learning_hours=inf", "--format", "json", "--as-of", AS_OF])
 case("org_learning_hours_nan", write("org_nan.yaml", "learning_hours: .nan\n"), 2,
      ["org_nan.yaml line 1", "learning_hours must be a number"], args=TINY_PLAN + ["--org", "{file}"])
+# numbers too large to be counts, hours or costs: refused before they overflow
+case("services_huge", "../staff_tiny.csv", 2, ["--services"], args=TINY_PLAN + ["--services", str(10**308)])
+case("org_learning_hours_huge", write("org_huge.yaml", f"learning_hours: {10**330}\n"), 2,
+     ["org_huge.yaml line 1", "learning_hours must be a number from 0 to"], args=TINY_PLAN + ["--org", "{file}", "--years", "5"])
+case("set_hourly_cost_huge", "../staff_tiny.csv", 2, ["--set hourly_cost=1e306", "not a number from 0 to"],
+     args=["compare", "{tiny}", "--set", "hourly_cost=1e306", "--years", "5", "--format", "json", "--as-of", AS_OF])
 case("records_superscript_digits", write("records_superscript.csv",
                                          "Employee Number,Course Name\n\u00b2,Introduction to QI\n10000004,Introduction to QI\n"),
      0, ["records_superscript.csv", "not a person in post"], args=TINY_PLAN + ["--trained", "{file}"])
@@ -562,6 +568,7 @@ def config_case(id_, old, new, fragments, report=None, exit_=2, **extra):
 
 
 case("config_base_ok", write("cfg_ok.yaml", CONFIG_BASE), 0, args=CHECK)
+config_case("hours_per_day_huge", "hours_per_day: 7.5\n", f"hours_per_day: {10**400}\n", ["line {line}", "out of range"])
 config_case("employee_id_empty", "    employee_id: [Employee Number]\n", "    employee_id: []\n",
             ["line {line}", "employee_id", "at least one"])
 config_case("in_post_empty", "  in_post: [Active Assignment, Internal Secondment, Acting Up]\n", "  in_post: []\n",
