@@ -51,7 +51,14 @@ class Records:
 
 def read(path: str, config: Config, options: ReadOptions = ReadOptions()) -> Records:
     """Read a training-records file. Raises InputError when it has no usable header or rows."""
-    source = open_rows(path, ReadOptions(encoding=options.encoding, delimiter=options.delimiter))
+    # Its own separator, sniffed: --delimiter is the staff list's (a records file may come from another
+    # system), and is used here only when the records file is not comma- or tab-separated either.
+    try:
+        source = open_rows(path, ReadOptions(encoding=options.encoding))
+    except InputError:
+        if options.delimiter is None:
+            raise
+        source = open_rows(path, ReadOptions(encoding=options.encoding, delimiter=options.delimiter))
     diagnostics = Diagnostics(source.name)
     columns = config.records_columns
     classifier = Classifier(config)

@@ -196,9 +196,10 @@ class RowReader:
         # row shifted by an unquoted comma whose last cell is empty is not caught.
         if len(cells) > expected and self.columns is not None and any(c.strip() for c in cells[self.columns:]):
             self.not_in_post += 1   # read, but not counted
-            self.diagnostics.warn("long", self.source.line(), "more cells than the header (a comma in a value "
-                                  "that is not in quotes, as in an unquoted name?)", "skipped, since its values "
-                                  "would be read in the wrong columns; put such values in quotes, or export again")
+            self.diagnostics.warn("long", self.source.line(), "more cells than the header (a separator inside a "
+                                  "value that is not in quotes, as in an unquoted name or list of courses?)",
+                                  "skipped, since its values would be read in the wrong columns; put such values "
+                                  "in quotes, or export again")
             return None
         return cells
 

@@ -193,6 +193,9 @@ class _Rejoin(io.RawIOBase):
 
 def _sniff_delimiter(head: str, name: str) -> str:
     sample = [line for line in head.splitlines()[:30] if line.strip()]
+    header = next((line for line in sample if any(c in line for c in "\t;,")), "")
+    if "," in header and ";" not in header and "\t" not in header:
+        return ","   # the header row decides: cells below may hold ';' (as "Course A;Course B")
     tabs, semis, commas = (sum(line.count(c) for line in sample) for c in ("\t", ";", ","))
     if tabs > commas and tabs >= semis:
         return "\t"

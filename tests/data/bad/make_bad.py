@@ -324,6 +324,13 @@ case("org_learning_hours_huge", write("org_huge.yaml", f"learning_hours: {10**33
      ["org_huge.yaml line 1", "learning_hours must be a number from 0 to"], args=TINY_PLAN + ["--org", "{file}", "--years", "5"])
 case("set_hourly_cost_huge", "../staff_tiny.csv", 2, ["--set hourly_cost=1e306", "not a number from 0 to"],
      args=["compare", "{tiny}", "--set", "hourly_cost=1e306", "--years", "5", "--format", "json", "--as-of", AS_OF])
+# a records file reads with its own separator: cells of several courses joined by ';' under a comma
+# header; a comma-separated records file beside a ';' staff list (--delimiter is the staff list's)
+write("records_courses.csv", "Employee Number,Course Name\n10000004,Introduction to QI;Pocket QI;Improvement Coaching\n"
+                             "10000006,Introduction to QI;Pocket QI;Measurement for Improvement\n")
+case("records_several_courses_in_a_cell", "records_courses.csv", 0, args=TINY_PLAN + ["--trained", "{file}"])
+case("records_commas_staff_semicolons", "records_courses.csv", 0,
+     args=["plan", "{bad}/semicolon.csv", "--delimiter", ";", "--trained", "{file}", "--format", "json", "--as-of", AS_OF])
 case("records_superscript_digits", write("records_superscript.csv",
                                          "Employee Number,Course Name\n\u00b2,Introduction to QI\n10000004,Introduction to QI\n"),
      0, ["records_superscript.csv", "not a person in post"], args=TINY_PLAN + ["--trained", "{file}"])
