@@ -300,7 +300,9 @@ def report(log, staff, output, suppress_below, paper_date, chart_format, **opts)
         from qidose.render import html
         write_atomic(output, html.render(paper), inputs)
     else:
+        from qidose.output import check_target
         from qidose.render import paper_md
+        check_target(output, inputs)   # before its chart files are written beside it
         images = {}
         for path, data, chart_id in paper_md.chart_files(paper, output, chart_format):
             write_atomic(path, data, inputs)

@@ -9,8 +9,9 @@ from pathlib import Path
 from qidose.errors import OutputError, UsageError
 
 
-def write_atomic(path: str, data: str | bytes, inputs: tuple[str, ...] = ()) -> None:
-    """Write to a temporary file beside `path`, then rename over it: all or nothing."""
+def check_target(path: str, inputs: tuple[str, ...] = ()) -> tuple[Path, Path]:
+    """The file -o names and its folder, if qidose may write it there: not one of its inputs, not a
+    folder, in a folder that exists. Raises UsageError saying why not."""
     target = Path(path)
     try:
         for source in inputs:
@@ -23,6 +24,12 @@ def write_atomic(path: str, data: str | bytes, inputs: tuple[str, ...] = ()) -> 
             raise UsageError(f"-o {path}: the folder {folder} does not exist")
     except OSError as e:   # a name too long, a folder that cannot be searched
         raise UsageError(f"-o {path}: {e.strerror or e}; give another file name") from None
+    return target, folder
+
+
+def write_atomic(path: str, data: str | bytes, inputs: tuple[str, ...] = ()) -> None:
+    """Write to a temporary file beside `path`, then rename over it: all or nothing."""
+    target, folder = check_target(path, inputs)
     mode = "wb" if isinstance(data, bytes) else "w"
     try:
         import tempfile   # only when writing a file: it costs a few ms of start-up

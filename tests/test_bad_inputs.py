@@ -365,3 +365,13 @@ def test_a_chart_sheet_is_not_a_staff_list(tmp_path, run):
     ran = run(["plan", path, "--sheet", "Chart", *AS_OF])
     assert ran.crashed() == ""
     assert ran.code == 2 and "--sheet 'Chart'" in ran.stderr and "chart" in ran.stderr
+
+
+def test_a_refused_paper_leaves_no_chart_behind(tmp_path, run):
+    """report -o onto its own input: refused before the Markdown paper's chart files are written."""
+    staff = tmp_path / "staff.md"
+    shutil.copy(TINY, staff)
+    ran = run(["report", staff, "-o", staff, *AS_OF])
+    assert ran.crashed() == ""
+    assert ran.code == 2, ran.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["staff.md"]
