@@ -31,6 +31,13 @@ def write_atomic(path: str, data: str | bytes, inputs: tuple[str, ...] = ()) -> 
     """Write to a temporary file beside `path`, then rename over it: all or nothing."""
     target, folder = check_target(path, inputs)
     mode = "wb" if isinstance(data, bytes) else "w"
+    if target.exists() and not target.is_file():   # a pipe or device, as /dev/stdout: written to, not replaced
+        try:
+            with open(target, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as f:
+                f.write(data)
+        except OSError as e:
+            raise OutputError(f"-o {path}: cannot write ({e.strerror})") from None
+        return
     try:
         import tempfile   # only when writing a file: it costs a few ms of start-up
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)

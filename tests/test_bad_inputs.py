@@ -375,3 +375,18 @@ def test_a_refused_paper_leaves_no_chart_behind(tmp_path, run):
     assert ran.crashed() == ""
     assert ran.code == 2, ran.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["staff.md"]
+
+
+def test_output_to_a_pipe_writes_to_it(tmp_path, run):
+    """-o a named pipe (or /dev/stdout): written to, never replaced by a regular file."""
+    import threading
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    ran = run(["plan", TINY, "--format", "json", "-o", fifo, *AS_OF])
+    reader.join(timeout=10)
+    assert ran.code == 0, ran.stderr
+    assert fifo.is_fifo()
+    assert _json(got[0].decode())["organisation"]["staff_in_post"] > 0
