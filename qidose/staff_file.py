@@ -193,12 +193,12 @@ class _Rejoin(io.RawIOBase):
 
 def _sniff_delimiter(head: str, name: str) -> str:
     sample = [line for line in head.splitlines()[:30] if line.strip()]
-    header = next((line for line in sample if any(c in line for c in "\t;,")), "")
-    if "," in header and ";" not in header and "\t" not in header:
-        return ","   # the header row decides: cells below may hold ';' (as "Course A;Course B")
     tabs, semis, commas = (sum(line.count(c) for line in sample) for c in ("\t", ";", ","))
     if tabs > commas and tabs >= semis:
         return "\t"
+    per_line = {line.count(",") for line in sample}
+    if semis > commas and min(per_line) > 0 and len(per_line) == 1 and len({line.count(";") for line in sample}) > 1:
+        return ","   # the same commas on every line, ';' in some cells only (as "Course A;Course B")
     if semis > commas:
         raise InputError(f"{name}: the columns look separated by ';', not ',' (as Excel writes CSV in some "
                          f"locales); try --delimiter ';'")
