@@ -213,7 +213,7 @@ def _read_range(reader: RowReader, path: str, start: int, stop: int | None, numb
     then, told who has rows in other ranges too, merge its other people and send what it counted."""
     source = open_range(path, reader.source.dialect, start, stop)
     child = RowReader(reader.config, reader.index, reader.by_index, Diagnostics(reader.diagnostics.source),
-                      reader.as_of, source, number, reader.columns)
+                      reader.as_of, source, reader.columns, number)
     child.read()
     tell({
         "lines": source.line(), "seen": len(child.seen), "base": child.base,

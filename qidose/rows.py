@@ -71,11 +71,9 @@ class RowReader:
     """Reads rows into compact arrays and tallies, then counts them into a census (`census`)."""
 
     def __init__(self, config: Config, index: dict[str, int], by_index: int | None, diagnostics: Diagnostics,
-                 as_of: dt.date, source: RowSource, range_number: int = 0, columns: int | None = None):
+                 as_of: dt.date, source: RowSource, columns: int, range_number: int = 0):
         self.config, self.index, self.by_index = config, index, by_index
-        # the header's cells in a delimited file: a row with more, not empty, has its values in the wrong
-        # columns (a comma in an unquoted name); None for a workbook, whose cells are cells
-        self.columns = columns
+        self.columns = columns   # the header's cells: the cells of a row that needs no second look
         self.range_number = range_number   # 0: the whole file, or its first range; k: range k, read by a child
         self.base = 0 if range_number == 0 else IN_RANGES + (range_number - 1) * PER_RANGE
         self.limit = IN_RANGES if range_number == 0 else PER_RANGE
@@ -137,7 +135,7 @@ class RowReader:
         width, limit = self.width, len(self.seen)
         people, fte_units = self.people, self.fte_units
         rows = self.source.rows
-        expected = width if self.columns is None else max(self.columns, width)   # cells in a row that needs no look
+        expected = self.columns
         if -1 in (self.fte_index, self.start_index, self.assignment_index):
             rows = (cells + [""] for cells in rows)   # a missing column reads the empty cell added last
             expected += 1
@@ -192,9 +190,11 @@ class RowReader:
         """A row with fewer cells than the header (padded), or more (None if its values are shifted)."""
         if len(cells) < self.width:
             return self._pad(cells)
-        # Empty cells past the header are read without them, as duckdb reads them (a trailing comma); so a
-        # row shifted by an unquoted comma whose last cell is empty is not caught.
-        if len(cells) > expected and self.columns is not None and any(c.strip() for c in cells[self.columns:]):
+        # In a delimited file, a row with more cells than the header has its values in the wrong columns
+        # (a comma in an unquoted name); a workbook's cells are cells. Empty cells past the header are
+        # read without them, as duckdb reads them (a trailing comma): so a row shifted by an unquoted
+        # comma whose last cell is empty is not caught.
+        if len(cells) > expected and not self.source.sheets and any(c.strip() for c in cells[self.columns:]):
             self.not_in_post += 1   # read, but not counted
             self.diagnostics.warn("long", self.source.line(), "more cells than the header (a separator inside a "
                                   "value that is not in quotes, as in an unquoted name or list of courses?)",

@@ -59,8 +59,7 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
             by_index = _find_column(header, by)
             if by_index is None:
                 raise UsageError(_missing(source.name, by, header, f"the --by column {by!r}"))
-        reader = RowReader(config, index, by_index, diagnostics, as_of, source,
-                           columns=None if source.sheets else len(header))
+        reader = RowReader(config, index, by_index, diagnostics, as_of, source, len(header))
         if not _read_in_ranges(reader, path, jobs, progress, trained or {}):
             reader.read()
     except ReadAgain:   # in one process this time; the progress bar counts the whole file again
