@@ -33,7 +33,6 @@ import threading
 from collections import Counter
 from pathlib import Path
 
-from qidose import rows
 from qidose import staff as staff_mod
 from qidose.classify import Classifier, band_code
 from qidose.config import CAPACITY_LEVELS, ROLE_LEVELS, Config, fold
@@ -41,7 +40,7 @@ from qidose.diagnostics import Diagnostics, Warning_
 from qidose.errors import QidoseError
 from qidose.census import FTE_UNIT, Census, add_people
 from qidose.staff import StaffList
-from qidose.rows import whole_number
+from qidose.rows import parse_date, parse_fte, whole_number
 from qidose.staff_file import ReadOptions, open_rows
 
 AUTO_BYTES = 50 * 2**20   # --engine auto: files larger than this go to duckdb (see benchmarks/README.md)
@@ -304,7 +303,7 @@ class _Scan:
         values, counts = {}, Counter()
         for _, raw, n in ftes:
             if raw not in values:
-                value, problem = rows.parse_fte(raw) if "fte" in self.index else (0.0, None)
+                value, problem = parse_fte(raw) if "fte" in self.index else (0.0, None)
                 values[raw] = (round(value * _FTE_UNIT), problem, value)
             if values[raw][1] is not None:
                 counts[raw] += n
@@ -320,7 +319,7 @@ class _Scan:
         values, bad = {}, 0
         for _, raw, n in dates:
             if raw not in values:
-                date = rows.parse_date(raw) if "start_date" in self.index else None
+                date = parse_date(raw) if "start_date" in self.index else None
                 values[raw] = (_UNDATED if date is None else _EARLIER if date <= self.year_ago
                                else _RECENT if date <= self.as_of else _LATER)
                 if date is None and raw.strip():

@@ -132,7 +132,7 @@ class RowReader:
         values_of = self.values_of
         aux = itemgetter(self.id_index, self.fte_index, self.start_index, self.assignment_index)
         repeats_add, seen = self.repeats.append, self.seen
-        width, limit = self.width, len(self.seen)
+        limit = len(self.seen)
         people, fte_units = self.people, self.fte_units
         rows = self.source.rows
         expected = self.columns
