@@ -31,9 +31,10 @@ def write_atomic(path: str, data: str | bytes, inputs: tuple[str, ...] = ()) -> 
     """Write to a temporary file beside `path`, then rename over it: all or nothing."""
     target, folder = check_target(path, inputs)
     mode = "wb" if isinstance(data, bytes) else "w"
+    text = {} if mode == "wb" else {"encoding": "utf-8", "newline": ""}
     if target.exists() and not target.is_file():   # a pipe or device, as /dev/stdout: written to, not replaced
         try:
-            with open(target, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as f:
+            with open(target, mode, **text) as f:
                 f.write(data)
         except OSError as e:
             raise OutputError(f"-o {path}: cannot write ({e.strerror})") from None
@@ -44,7 +45,7 @@ def write_atomic(path: str, data: str | bytes, inputs: tuple[str, ...] = ()) -> 
     except OSError as e:
         raise OutputError(f"-o {path}: cannot write in {folder} ({e.strerror})") from None
     try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as f:
+        with os.fdopen(fd, mode, **text) as f:
             f.write(data)
         umask = os.umask(0)
         os.umask(umask)
