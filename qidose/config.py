@@ -181,7 +181,7 @@ PARSED_POLICY = Path(__file__).resolve().parent / "doses.parsed"
 LARGEST = 1e12   # no count, hour or cost qidose reads is larger: a number beyond it is a typing error
 
 
-def _shown(value: float) -> str:
+def shown_number(value: float) -> str:
     """A number for a message, however many digits it was typed with."""
     text = str(value)
     return text if len(text) <= 24 else f"{text[:12]}... ({len(text)} digits)"
@@ -273,7 +273,7 @@ class Checker:
             self.fail(path, f"expected a whole number, found {value}")
         if value < low or (low_open and value == low) or value > (LARGEST if high is None else high):
             bound = f"more than {low}" if low_open else f"at least {low}"
-            self.fail(path, f"{_shown(value)} is out of range: expected {bound} and at most "
+            self.fail(path, f"{shown_number(value)} is out of range: expected {bound} and at most "
                             f"{'{:g}'.format(LARGEST) if high is None else high}")
             return 0
         return int(value) if integer else float(value)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qidose.config import LARGEST, Checker, Config
+from qidose.config import LARGEST, Checker, Config, shown_number
 from qidose.errors import ConfigError, UsageError
 
 PROFILE_KEYS = ("name", "turnover", "learning_hours", "maturity", "leadership_commitment", "services")
@@ -66,22 +66,22 @@ def load_profile(path: str | None) -> tuple[dict[str, Any], dict[str, str]]:
     for key, value in data.items():
         origin = f"{path} line {lines.get((key,), '?')}"
         try:
-            values[key] = _check(key, value, origin)
+            values[key] = check_setting(key, value, origin)
         except UsageError as e:
             raise ConfigError(str(e)) from None
         origins[key] = origin
     return values, origins
 
 
-def _check(key: str, value: Any, where: str) -> Any:
+def check_setting(key: str, value: Any, where: str) -> Any:
+    """A profile's (or --set's) value for `key`, checked; raises UsageError naming `where`."""
     if value is None:
         return None
     if key == "turnover":
         return parse_turnover(value, where)
     if key in ("learning_hours", "services") + RESOURCE_KEYS:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= LARGEST:
-            raise UsageError(f"{where}: {key} must be a number from 0 to {LARGEST:g}, found "
-                             f"{value if isinstance(value, float) or len(str(value)) <= 24 else str(value)[:12] + '...'}")
+            raise UsageError(f"{where}: {key} must be a number from 0 to {LARGEST:g}, found {shown_number(value)}")
         return value
     if not isinstance(value, str):
         raise UsageError(f"{where}: {key} must be a word, found {value!r} (quote it)")

@@ -20,7 +20,7 @@ from typing import Any
 from qidose import config as config_mod
 from qidose import organisation as org_mod
 from qidose import pipeline, yamlfile
-from qidose.config import LARGEST, Checker
+from qidose.config import Checker
 from qidose.errors import UsageError
 from qidose.plan import Figure
 from qidose.trajectory import COST_LABEL
@@ -100,10 +100,9 @@ def parse_set(text: str) -> Scenario:
                 number = float(raw)
             except ValueError:
                 raise UsageError(f"{where}: {raw!r} is not a number") from None
-            if not -LARGEST <= number <= LARGEST:   # nan and inf too
-                raise UsageError(f"{where}: not a number from 0 to {LARGEST:g}; give one such as 12000")
-            if number < 0 or (key == "services" and not number.is_integer()):
-                raise UsageError(f"{where}: expected {'a whole number' if key == 'services' else 'a number'} of at least 0")
+            number = org_mod.check_setting(key, number, where)   # as in a profile: 0 to LARGEST, not nan or inf
+            if key == "services" and not number.is_integer():
+                raise UsageError(f"{where}: expected a whole number of at least 0")
             values[key] = int(number) if key == "services" else number
         else:
             values[key] = raw
