@@ -479,7 +479,10 @@ class Checker:
         band_words = {code: frozenset(fold(w) for w in self.words(ws, path + ("band_words", code)))
                       for code, ws in words.items()}
         in_post = self.words(spec.get("in_post", []), path + ("in_post",))
-        if "in_post" in spec and isinstance(spec["in_post"], list) and not in_post:
+        if "status" in columns and "in_post" not in spec:
+            self.fail(path + ("in_post",), "missing: list the statuses of the status column that count as in post "
+                      "(as [Active Assignment]); without it nobody is in post")
+        elif "in_post" in spec and isinstance(spec["in_post"], list) and not in_post:
             self.fail(path + ("in_post",), "expected at least one status (with none, nobody is in post)")
         separator = self.word(spec.get("training_separator", ";"), path + ("training_separator",))
         never = self.words(spec.get("never_group_by", []), path + ("never_group_by",))

@@ -580,6 +580,8 @@ config_case("employee_id_empty", "    employee_id: [Employee Number]\n", "    em
             ["line {line}", "employee_id", "at least one"])
 config_case("in_post_empty", "  in_post: [Active Assignment, Internal Secondment, Acting Up]\n", "  in_post: []\n",
             ["line {line}", "in_post", "at least one"])
+config_case("in_post_missing", "  in_post: [Active Assignment, Internal Secondment, Acting Up]\n", "",
+            ["staff_list.in_post", "missing", "Active Assignment"])
 case("config_base_ok_plan", "cfg_ok.yaml", 0, args=TINY_PLAN + ["--config", "{file}"])
 config_case("syntax_error", "    hours: 3.5\n", "    hours: 3.5: half a day\n", ["re:line {line}, column \\d+"])
 config_case("tab_indent", "    hours: 7.5\n    delivery: face_to_face\n    cohort_size: 16\n",
