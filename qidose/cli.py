@@ -63,6 +63,14 @@ def _finite(ctx, param, value):
     return value
 
 
+def _services(ctx, param, value):
+    """The count of services, within the same bounds as a profile's (organisation.check_setting)."""
+    from qidose.config import MOST_SERVICES
+    if value is not None and not 0 <= value <= MOST_SERVICES:
+        raise click.BadParameter(f"{value} is not a number of services from 0 to {MOST_SERVICES:,}")
+    return value
+
+
 def plan_options(f):
     """The options every command that reads a staff list takes, defined once."""
     options = [
@@ -79,7 +87,7 @@ def plan_options(f):
                 help="Senior leaders' commitment: low, medium or high (words from the config)."),
         _option("--learning-hours", envvar="LEARNING_HOURS", type=click.FloatRange(min=0), metavar="HOURS",
                 callback=_finite, help="Training hours the organisation can release each year."),
-        _option("--services", envvar="SERVICES", type=click.IntRange(min=0, max=1_000_000), metavar="N",
+        _option("--services", envvar="SERVICES", type=int, metavar="N", callback=_services,
                 help="Number of services, instead of counting the service column."),
         _option("--encoding", envvar="ENCODING", default="utf-8-sig", show_default=True,
                 help="Text encoding of a CSV staff list (cp1252 for Excel's Windows CSV)."),

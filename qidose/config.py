@@ -179,6 +179,7 @@ PARSED_POLICY = Path(__file__).resolve().parent / "doses.parsed"
 
 
 LARGEST = 1e12   # no count, hour or cost qidose reads is larger: a number beyond it is a typing error
+MOST_SERVICES = 1_000_000   # --services and a profile's services: a count of services, not an amount
 
 
 def shown_number(value: float) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qidose.config import LARGEST, Checker, Config, shown_number
+from qidose.config import LARGEST, MOST_SERVICES, Checker, Config, shown_number
 from qidose.errors import ConfigError, UsageError
 
 PROFILE_KEYS = ("name", "turnover", "learning_hours", "maturity", "leadership_commitment", "services")
@@ -79,7 +79,13 @@ def check_setting(key: str, value: Any, where: str) -> Any:
         return None
     if key == "turnover":
         return parse_turnover(value, where)
-    if key in ("learning_hours", "services") + RESOURCE_KEYS:
+    if key == "services":   # a count, as --services takes it
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MOST_SERVICES \
+                or value != int(value):
+            raise UsageError(f"{where}: services must be a whole number from 0 to {MOST_SERVICES:,}, "
+                             f"found {shown_number(value)}")
+        return int(value)
+    if key in ("learning_hours",) + RESOURCE_KEYS:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= LARGEST:
             raise UsageError(f"{where}: {key} must be a number from 0 to {LARGEST:g}, found {shown_number(value)}")
         return value

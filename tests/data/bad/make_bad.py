@@ -650,6 +650,10 @@ case("profile_learning_hours_negative", write("org_learning_negative.yaml", "lea
      ["org_learning_negative.yaml", "line 1", "learning_hours"], args=ORG)
 case("profile_services_text", write("org_services_text.yaml", "services: many\n"), 2,
      ["org_services_text.yaml", "line 1", "services"], args=ORG)
+case("profile_services_fraction", write("org_services_fraction.yaml", "services: 12.5\n"), 2,
+     ["org_services_fraction.yaml", "line 1", "whole number"], args=ORG)
+case("profile_services_huge", write("org_services_huge.yaml", "services: 5000000\n"), 2,
+     ["org_services_huge.yaml", "line 1", "1,000,000"], args=ORG)
 case("profile_not_mapping", write("org_sentence.yaml", "Example NHS Foundation Trust, 12% turnover\n"), 2,
      ["org_sentence.yaml", "mapping"], args=ORG)
 case("profile_python_tag", write("org_python_tag.yaml", f'name: !!python/object/apply:os.system ["touch {PWNED}"]\n'), 2,
