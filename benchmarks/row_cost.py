@@ -37,11 +37,11 @@ from esr_generator import HEADER, generate_rows  # noqa: E402
 # Each step of the loop, named by the line that starts it: the loop is cut just before that line.
 STEPS = [
     ("the rows, read and dropped", "if len(cells) != expected:"),
-    ("+ the width check", "eid, fte_raw, start_raw, assignment = aux(cells)"),
+    ("+ the width check", "eid = cells[id_index]"),
     ("+ the employee number (`int()`, its range)", "key = values_of(cells)"),
-    ("+ the combination's lookup (8 values)", "fte = fte_get(fte_raw)"),
+    ("+ the combination's lookup (8 values)", "fte_raw = cells[fte_index]"),
     ("+ FTE and start date", "byte = number >> 3"),
-    ("+ the repeat bitmap", "ids_append(number)"),
+    ("+ the repeat bitmap", "kind = combination << 2 | start"),
     ("+ the arrays and tallies (the whole loop)", None),
 ]
 READ_ONLY = """

@@ -5,9 +5,10 @@ highest level of any in-post row wins, the earliest start date counts, QI roles 
 are pooled, the first row's service and --by group are kept). Only the columns the plan
 aggregates are read; names and every other column are never looked at.
 
-Memory stays flat whatever the size: a row is reduced to two numbers (its employee number,
-and a packed "combination, FTE, start" code) kept in compact arrays, plus one bit per employee
-number seen. The membership rules run once per distinct combination of the values they read.
+Memory stays small: a row in post is reduced to four small numbers (its employee number, its
+combination and start category, its FTE, a hash of its assignment number), 14 bytes in compact
+arrays, plus one bit per employee number seen. The membership rules run once per distinct
+combination of the values they read.
 Only people with several rows are merged one by one, after the read. A large file can be read
 in ranges by several processes (ranges.py), each with its own RowReader; the first merges the rest.
 """
@@ -29,13 +30,15 @@ from qidose.diagnostics import Diagnostics
 from qidose.errors import InputError
 from qidose.staff_file import RowSource
 
-_MAX_FTE = 2.0               # more than this on one assignment is taken as a typing error
+_MAX_FTE = 2.0               # more than this on one assignment is a typing error (FTE units must fit 16 bits)
 _SET_OF_REPEATS = 250_000   # fewer repeated people than this are looked up in a set (about 15 MB at most)
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b", re.IGNORECASE)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _ODD_IDS = 0xFFFFFFFF        # employee numbers that are not small whole numbers count down from here
 _BITMAP = 1 << 27            # numbers below this (ESR's have 8 digits) get a bit each: 16 MB at most; larger ones a set
 _NOT_IN_POST = -1
+# A row of a person with several rows, as the merge compares them (its code): assignment hash << 40 |
+# combination << 18 | FTE units << 2 | start category.
 COMBINATION = (1 << 22) - 1   # bits 18-39 of a row's code
 # Combination numbers: this process's below IN_RANGES; a child reading range k of the file (ranges.py)
 # numbers its own from IN_RANGES + (k - 1) * PER_RANGE, and they are mapped to this process's when merged.
@@ -113,8 +116,12 @@ class RowReader:
         self.qi_of: dict[tuple, tuple] = {}
         self.fte_of: dict[str, int] = {"": 0} if "fte" not in index else {}
         self.start_of: dict[str, int] = {}
-        self.ids = array("I")          # per in-post row: the employee number (or its stand-in)
-        self.codes = array("Q")        # per in-post row: assignment hash << 40 | combination << 18 | FTE units << 2 | start
+        # Per in-post row, in arrays of small numbers (under 2**30, which Python adds and shifts without its
+        # multi-digit arithmetic: 1.3k instructions a row fewer than one packed 64-bit code, row_cost.py):
+        self.ids = array("I")          # the employee number (or its stand-in)
+        self.kinds = array("I")        # combination << 2 | start category
+        self.ftes = array("H")         # FTE units
+        self.assignments = array("I")  # a 24-bit hash of the assignment number (tells a repeated row from a second post)
         self.seen = bytearray(1 << 20)  # one bit per employee number seen; grows to the largest number
         self.odd_ids: dict[str, int] = {}
         self.far_ids: set[int] = set()
@@ -126,11 +133,14 @@ class RowReader:
         self.not_in_post = 0
 
     def read(self) -> None:
-        """Reduce every row to (employee number, code). The hot loop: keep it lean."""
-        ids_append, codes_append = self.ids.append, self.codes.append
+        """Reduce every row to its small numbers (employee number, kind, FTE, assignment hash) and tally it.
+        The hot loop: keep it lean (benchmarks/row_cost.py counts what each step costs)."""
+        ids_append, kinds_append, ftes_append = self.ids.append, self.kinds.append, self.ftes.append
+        assignments_append = self.assignments.append
         combination_get, fte_get, start_get = self.combination_of.get, self.fte_of.get, self.start_of.get
         values_of = self.values_of
-        aux = itemgetter(self.id_index, self.fte_index, self.start_index, self.assignment_index)
+        id_index, fte_index, start_index, assignment_index = (self.id_index, self.fte_index, self.start_index,
+                                                              self.assignment_index)
         repeats_add, seen = self.repeats.append, self.seen
         limit = len(self.seen)
         people, fte_units = self.people, self.fte_units
@@ -145,7 +155,7 @@ class RowReader:
                 cells = self._odd_width(cells, expected)
                 if cells is None:
                     continue
-            eid, fte_raw, start_raw, assignment = aux(cells)
+            eid = cells[id_index]
             try:
                 number = int(eid)
             except ValueError:
@@ -164,9 +174,11 @@ class RowReader:
             if combination < 0:
                 self.not_in_post += 1
                 continue
+            fte_raw = cells[fte_index]
             fte = fte_get(fte_raw)
             if fte is None:
                 fte = self._fte(fte_raw)
+            start_raw = cells[start_index]
             start = start_get(start_raw)
             if start is None:
                 start = self._start(start_raw)
@@ -180,9 +192,12 @@ class RowReader:
             else:
                 self._seen_far(number)
                 limit = len(seen)
+            kind = combination << 2 | start
             ids_append(number)
-            codes_append((hash(assignment) & 0xFFFFFF) << 40 | combination << 18 | fte << 2 | start)
-            people[combination << 2 | start] += 1
+            kinds_append(kind)
+            ftes_append(fte)
+            assignments_append(hash(cells[assignment_index]) & 0xFFFFFF)
+            people[kind] += 1
             fte_units[combination] += fte
 
     # -- the rare paths of the loop ----------------------------------------------------------
@@ -364,7 +379,8 @@ class RowReader:
         out of the tallies and go into the census merged. People in `cross` also have rows in another
         range of the file: their rows come out of the tallies too, but are handed back (employee numbers
         and codes, in row order) to be merged with their other rows. Returns the training records matched."""
-        people, fte_units, codes, ids = self.people, self.fte_units, self.codes, self.ids
+        people, fte_units, ids = self.people, self.fte_units, self.ids
+        kinds, ftes, assignments = self.kinds, self.ftes, self.assignments
         self.seen = bytearray()
         self.free_tables()
         # The rows of people with several rows (or in the training records), in 16 ranges of employee
@@ -377,9 +393,11 @@ class RowReader:
         merged, matched = [], 0
         for part in parts:
             for key in sorted(part):   # their rows come out of the tallies and are added back merged
-                number, code = key >> 32, codes[key & 0xFFFFFFFF]
-                people[(code >> 18 & COMBINATION) << 2 | (code & 3)] -= 1
-                fte_units[code >> 18 & COMBINATION] -= (code >> 2) & 0xFFFF
+                number, k = key >> 32, key & 0xFFFFFFFF
+                kind, fte = kinds[k], ftes[k]
+                people[kind] -= 1
+                fte_units[kind >> 2] -= fte
+                code = assignments[k] << 40 | (kind >> 2) << 18 | fte << 2 | (kind & 3)   # the row, as merging compares rows
                 if number in cross:
                     handed_ids.append(number)
                     handed_codes.append(code)
