@@ -385,9 +385,10 @@ class RowReader:
         self.free_tables()
         # The rows of people with several rows (or in the training records), in 16 ranges of employee
         # number, so that sorting holds a sixteenth of them at a time and people still come in order.
-        shift = max(max(ids, default=0).bit_length() - 4, 0)
+        top = max(ids, default=0)   # one pass over the rows: used twice
+        shift = max(top.bit_length() - 4, 0)
         parts = [array("Q") for _ in range(16)]
-        for k in compress(range(len(ids)), self._marked(extra, cross)):
+        for k in compress(range(len(ids)), self._marked(extra, cross, top)):
             parts[ids[k] >> shift].append(ids[k] << 32 | k)
         handed_ids, handed_codes = array("I"), array("Q")
         merged, matched = [], 0
@@ -456,10 +457,10 @@ class RowReader:
             totals[2] += dated
             totals[3] += joiners
 
-    def _marked(self, extra: dict[int, frozenset[str]], cross):
+    def _marked(self, extra: dict[int, frozenset[str]], cross, top: int):
         """For each row: is its person a repeat, in the training records or in another range too?
-        Evaluated in C."""
-        ids, top = self.ids, max(self.ids, default=0)
+        Evaluated in C. `top`: the largest employee number."""
+        ids = self.ids
         if top >= _BITMAP or len(self.repeats) + len(extra) + len(cross) < _SET_OF_REPEATS:
             special = set(self.repeats)   # one lookup a row; a bitmap (below) takes five
             special.update(extra)
