@@ -100,10 +100,7 @@ def parse_set(text: str) -> Scenario:
                 number = float(raw)
             except ValueError:
                 raise UsageError(f"{where}: {raw!r} is not a number") from None
-            number = org_mod.check_setting(key, number, where)   # as in a profile: 0 to LARGEST, not nan or inf
-            if key == "services" and not number.is_integer():
-                raise UsageError(f"{where}: expected a whole number of at least 0")
-            values[key] = int(number) if key == "services" else number
+            values[key] = org_mod.check_setting(key, number, where)   # as in a profile (services: a whole number)
         else:
             values[key] = raw
         origins[key] = where

@@ -76,6 +76,8 @@ def test_table_markdown_and_csv_show_every_scenario_and_mark_differences():
     ("turnover=12", "did you mean 12%"),
     ("learning_hours=lots", "'lots' is not a number"),
     ("maturity=great", "not one of"),
+    ("services=2.5", "whole number"),
+    ("services=2000000", "1,000,000"),
 ])
 def test_a_bad_set_is_a_usage_error(setting, message):
     result = run("compare", SMALL, "--set", setting)
@@ -97,3 +99,17 @@ def test_compare_is_for_the_whole_organisation():
     assert result.code == 2 and "--by" in result.stderr
     with pytest.raises(UsageError):
         scenarios.parse_set("nothing")
+
+
+def test_services_given_three_ways_is_the_same_count(tmp_path):
+    """--services, a profile's services (12.0 in YAML is a whole number) and --set services=12 agree."""
+    profile = tmp_path / "org.yaml"
+    profile.write_text("services: 12.0\n")
+    by_option = run("plan", SMALL, "--services", "12", "--format", "json").json()
+    by_profile = run("plan", SMALL, "--org", profile, "--format", "json").json()
+    by_set = run("compare", SMALL, "--set", "services=12", "--format", "json")
+    assert by_set.code == 0, by_set.stderr
+    column = by_set.json()["scenarios"][1]
+    assert column["settings"]["services"]["value"] == 12
+    assert by_option["organisation"]["services"] == by_profile["organisation"]["services"] == 12
+    assert by_option["totals"] == by_profile["totals"]
