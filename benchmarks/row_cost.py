@@ -5,7 +5,8 @@ do not swing: valgrind's cachegrind counts the instructions a run executes. This
 package once per step of `RowReader.read`'s loop, cutting the loop (a `continue`) after that step,
 and counts the instructions of a read-only run (the process ends when the read does) on
 the first N and 2N rows of a national-style list. The difference over N rows is the cost of a row
-once the start-up and the first meeting of each distinct value are paid. `csv.reader` alone
+once the start-up and the first meeting of each distinct value are paid; a last line counts a whole
+`qidose plan` (the merge, census and plan after the read) the same way. `csv.reader` alone
 (reference.py's csv_count) is measured the same way.
 
     python benchmarks/row_cost.py            # 50,000 and 100,000 rows: about 2 minutes on 2 CPUs
@@ -57,6 +58,8 @@ from qidose.cli import main
 main()
 sys.exit(3)   # the rows were never read
 """
+WHOLE_PLAN = "import sys; from qidose.cli import main; sys.argv[0] = 'qidose'; main()"
+WHOLE_STEP = "+ the merge of people with several rows, the census, the plan and its JSON"
 
 
 def count(args: list[str], env: dict | None, cwd: Path) -> int:
@@ -112,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
             package = cut_package(work, f"step{i}", before)
             env = dict(os.environ, PYTHONPATH=str(package), PYTHONDONTWRITEBYTECODE="1")
             jobs.append((name, ["-c", READ_ONLY], env))
+        jobs.append((WHOLE_STEP, ["-c", WHOLE_PLAN, "plan", "--engine", "python", "--jobs", "1", "--format", "json",
+                                  "-o", os.devnull], env))   # the last step's package: the whole loop
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             counts = {(name, k): pool.submit(count, args + [str(f)], env, work)
                       for name, args, env in jobs for k, f in enumerate(files)}
