@@ -66,9 +66,11 @@ def _finite(ctx, param, value):
 def _services(ctx, param, value):
     """The count of services, within the same bounds as a profile's (organisation.check_setting)."""
     from qidose.config import MOST_SERVICES
-    if value is not None and not 0 <= value <= MOST_SERVICES:
-        raise click.BadParameter(f"{value} is not a number of services from 0 to {MOST_SERVICES:,}")
-    return value
+    if value is None:
+        return None
+    if not 0 <= value <= MOST_SERVICES or value != int(value):   # nan too
+        raise click.BadParameter(f"{value:g} is not a whole number of services from 0 to {MOST_SERVICES:,}")
+    return int(value)
 
 
 def plan_options(f):
@@ -87,8 +89,8 @@ def plan_options(f):
                 help="Senior leaders' commitment: low, medium or high (words from the config)."),
         _option("--learning-hours", envvar="LEARNING_HOURS", type=click.FloatRange(min=0), metavar="HOURS",
                 callback=_finite, help="Training hours the organisation can release each year."),
-        _option("--services", envvar="SERVICES", type=int, metavar="N", callback=_services,
-                help="Number of services, instead of counting the service column."),
+        _option("--services", envvar="SERVICES", type=float, metavar="N", callback=_services,
+                help="Number of services (0 to 1,000,000), instead of counting the service column."),
         _option("--encoding", envvar="ENCODING", default="utf-8-sig", show_default=True,
                 help="Text encoding of a CSV staff list (cp1252 for Excel's Windows CSV)."),
         _option("--delimiter", envvar="DELIMITER", metavar="CHAR",

@@ -79,14 +79,16 @@ def check_setting(key: str, value: Any, where: str) -> Any:
         return None
     if key == "turnover":
         return parse_turnover(value, where)
-    if key == "services":   # a count, as --services takes it
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MOST_SERVICES \
-                or value != int(value):
-            raise UsageError(f"{where}: services must be a whole number from 0 to {MOST_SERVICES:,}, "
-                             f"found {shown_number(value)}")
-        return int(value)
-    if key in ("learning_hours",) + RESOURCE_KEYS:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= LARGEST:
+    if key in ("learning_hours", "services") + RESOURCE_KEYS:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            hint = " (text: write the number without quotes)" if isinstance(value, str) else ""
+            raise UsageError(f"{where}: {key} must be a number, found {shown_number(value)!r}{hint}")
+        if key == "services":   # a count, as --services takes it
+            if not 0 <= value <= MOST_SERVICES or value != int(value):
+                raise UsageError(f"{where}: services must be a whole number from 0 to {MOST_SERVICES:,}, "
+                                 f"found {shown_number(value)}")
+            return int(value)
+        if not 0 <= value <= LARGEST:
             raise UsageError(f"{where}: {key} must be a number from 0 to {LARGEST:g}, found {shown_number(value)}")
         return value
     if not isinstance(value, str):

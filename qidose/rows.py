@@ -116,8 +116,8 @@ class RowReader:
         self.qi_of: dict[tuple, tuple] = {}
         self.fte_of: dict[str, int] = {"": 0} if "fte" not in index else {}
         self.start_of: dict[str, int] = {}
-        # Per in-post row, in arrays of small numbers (under 2**30, which Python adds and shifts without its
-        # multi-digit arithmetic: 1.3k instructions a row fewer than one packed 64-bit code, row_cost.py):
+        # Per in-post row, in arrays. Kind, FTE and hash stay under 2**30, which Python adds and shifts without
+        # its multi-digit arithmetic (1.3k instructions a row fewer than one packed 64-bit code, row_cost.py):
         self.ids = array("I")          # the employee number (or its stand-in)
         self.kinds = array("I")        # combination << 2 | start category
         self.ftes = array("H")         # FTE units
@@ -378,7 +378,8 @@ class RowReader:
         """Merge the people with several rows here (or in the training records `extra`): their rows come
         out of the tallies and go into the census merged. People in `cross` also have rows in another
         range of the file: their rows come out of the tallies too, but are handed back (employee numbers
-        and codes, in row order) to be merged with their other rows. Returns the training records matched."""
+        and codes, in row order) to be merged with their other rows. Returns the training records matched,
+        and those handed-back employee numbers and codes."""
         people, fte_units, ids = self.people, self.fte_units, self.ids
         kinds, ftes, assignments = self.kinds, self.ftes, self.assignments
         self.seen = bytearray()

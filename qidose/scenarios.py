@@ -66,13 +66,11 @@ def load(path: str) -> Scenario:
     for key, value in data.items():
         if key == "scenario":
             continue
-        if key == "turnover":
+        if key == "turnover" or key in _NUMBERS:   # checked as a profile's values are
             try:
-                values[key] = org_mod.parse_turnover(value, f"{path} line {lines.get((key,), '?')}")
+                values[key] = org_mod.check_setting(key, value, f"{path} line {lines.get((key,), '?')}")
             except UsageError as e:
                 checker.problems.append((lines.get((key,), 0), str(e)))
-        elif key in _NUMBERS:
-            values[key] = checker.number(value, (key,), integer=key == "services")
         else:
             values[key] = checker.word(value, (key,))
     label = checker.word(data.get("scenario", Path(path).stem), ("scenario",))
@@ -97,7 +95,7 @@ def parse_set(text: str) -> Scenario:
             values[key] = org_mod.parse_turnover(raw, where)
         elif key in _NUMBERS:
             try:
-                number = float(raw)
+                number = int(raw) if raw.lstrip("+-").isdecimal() else float(raw)   # shown as typed
             except ValueError:
                 raise UsageError(f"{where}: {raw!r} is not a number") from None
             values[key] = org_mod.check_setting(key, number, where)   # as in a profile (services: a whole number)

@@ -3,6 +3,7 @@
 import pytest
 
 from clirun import DATA, EXAMPLE, ROOT, run
+from qidose.config import MOST_SERVICES
 from qidose.errors import ConfigError, UsageError
 from qidose import scenarios
 
@@ -89,9 +90,12 @@ def test_a_bad_scenario_file_names_its_line(tmp_path):
     path.write_text("scenario: x\nturnover: 10%\nlearning_hour: 100\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"line 3: learning_hour: unknown key 'learning_hour'; did you mean 'learning_hours'"):
         scenarios.load(str(path))
-    path.write_text("learning_hours: -5\n", encoding="utf-8")
-    result = run("compare", SMALL, "--scenario", path)
-    assert result.code == 2 and "line 1" in result.stderr and "out of range" in result.stderr
+    for text, message in [("learning_hours: -5\n", "from 0 to"), ("services: 500000000000\n", "1,000,000"),
+                          ("services: 2.5\n", "whole number"), ("services: '12'\n", "without quotes"),
+                          ("turnover: 12\n", "did you mean 12%")]:
+        path.write_text("scenario: x\n" + text, encoding="utf-8")
+        result = run("compare", SMALL, "--scenario", path)
+        assert result.code == 2 and "line 2" in result.stderr and message in result.stderr, (text, result.stderr)
 
 
 def test_compare_is_for_the_whole_organisation():
@@ -102,14 +106,18 @@ def test_compare_is_for_the_whole_organisation():
 
 
 def test_services_given_three_ways_is_the_same_count(tmp_path):
-    """--services, a profile's services (12.0 in YAML is a whole number) and --set services=12 agree."""
+    """--services, a profile's services (12.0 in YAML is a whole number), --set services=12 and a scenario
+    file agree."""
     profile = tmp_path / "org.yaml"
     profile.write_text("services: 12.0\n")
     by_option = run("plan", SMALL, "--services", "12", "--format", "json").json()
     by_profile = run("plan", SMALL, "--org", profile, "--format", "json").json()
-    by_set = run("compare", SMALL, "--set", "services=12", "--format", "json")
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text("services: 12\n")
+    by_set = run("compare", SMALL, "--set", "services=12", "--scenario", scenario, "--format", "json")
     assert by_set.code == 0, by_set.stderr
-    column = by_set.json()["scenarios"][1]
-    assert column["settings"]["services"]["value"] == 12
+    for column in by_set.json()["scenarios"][1:]:   # the file's scenario, then --set's
+        assert column["settings"]["services"]["value"] == 12
     assert by_option["organisation"]["services"] == by_profile["organisation"]["services"] == 12
     assert by_option["totals"] == by_profile["totals"]
+    assert f"(0 to {MOST_SERVICES:,})" in " ".join(run("plan", "-h").stdout.split())   # the help says the bound
