@@ -81,7 +81,8 @@ def check_setting(key: str, value: Any, where: str) -> Any:
         return parse_turnover(value, where)
     if key in ("learning_hours", "services") + RESOURCE_KEYS:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            hint = " (text: write the number without quotes)" if isinstance(value, str) else ""
+            hint = " (read as text: write a plain number such as 12 or 1000000, without quotes)" \
+                if isinstance(value, str) else ""
             raise UsageError(f"{where}: {key} must be a number, found {shown_number(value)!r}{hint}")
         if key == "services":   # a count, as --services takes it
             if not 0 <= value <= MOST_SERVICES or value != int(value):

@@ -91,7 +91,7 @@ def test_a_bad_scenario_file_names_its_line(tmp_path):
     with pytest.raises(ConfigError, match=r"line 3: learning_hour: unknown key 'learning_hour'; did you mean 'learning_hours'"):
         scenarios.load(str(path))
     for text, message in [("learning_hours: -5\n", "from 0 to"), ("services: 500000000000\n", "1,000,000"),
-                          ("services: 2.5\n", "whole number"), ("services: '12'\n", "without quotes"),
+                          ("services: 2.5\n", "whole number"), ("services: '12'\n", "without quotes"), ("services: 1e6\n", "read as text"),
                           ("turnover: 12\n", "did you mean 12%")]:
         path.write_text("scenario: x\n" + text, encoding="utf-8")
         result = run("compare", SMALL, "--scenario", path)
