@@ -55,22 +55,17 @@ def _option(*names, envvar: str, **kwargs):
     return click.option(*names, envvar=f"QIDOSE_{envvar}", show_envvar=True, **kwargs)
 
 
-def _finite(ctx, param, value):
-    """FloatRange lets nan and inf through; a plan cannot be made (or written as JSON) from them."""
-    from qidose.config import LARGEST
-    if value is not None and not 0 <= value <= LARGEST:   # nan and inf too
-        raise click.BadParameter(f"{value} is not a number of hours from 0 to {LARGEST:g}; give one such as 12000")
-    return value
-
-
-def _services(ctx, param, value):
-    """The count of services, within the same bounds as a profile's (organisation.check_setting)."""
-    from qidose.config import MOST_SERVICES
+def _setting(ctx, param, value):
+    """--learning-hours and --services: checked as a profile's values are (organisation.check_setting):
+    a number within bounds, not nan or inf; services a whole number."""
     if value is None:
         return None
-    if not 0 <= value <= MOST_SERVICES or value != int(value):   # nan too
-        raise click.BadParameter(f"{value:g} is not a whole number of services from 0 to {MOST_SERVICES:,}")
-    return int(value)
+    from qidose.errors import UsageError
+    from qidose.organisation import check_setting
+    try:
+        return check_setting(param.name, value, "--" + param.name.replace("_", "-"))
+    except UsageError as e:
+        raise click.BadParameter(str(e).split(": ", 1)[1]) from None
 
 
 def plan_options(f):
@@ -87,9 +82,9 @@ def plan_options(f):
                 help="Quality-journey maturity, a word from the config (default: starting, developing, established, embedded)."),
         _option("--leadership-commitment", envvar="LEADERSHIP_COMMITMENT", metavar="WORD",
                 help="Senior leaders' commitment: low, medium or high (words from the config)."),
-        _option("--learning-hours", envvar="LEARNING_HOURS", type=click.FloatRange(min=0), metavar="HOURS",
-                callback=_finite, help="Training hours the organisation can release each year."),
-        _option("--services", envvar="SERVICES", type=float, metavar="N", callback=_services,
+        _option("--learning-hours", envvar="LEARNING_HOURS", type=float, metavar="HOURS",
+                callback=_setting, help="Training hours the organisation can release each year."),
+        _option("--services", envvar="SERVICES", type=float, metavar="N", callback=_setting,
                 help="Number of services (0 to 1,000,000), instead of counting the service column."),
         _option("--encoding", envvar="ENCODING", default="utf-8-sig", show_default=True,
                 help="Text encoding of a CSV staff list (cp1252 for Excel's Windows CSV)."),
