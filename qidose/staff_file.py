@@ -169,22 +169,21 @@ class Records:
         again = _Again(lines)
         reader = csv.reader(again, delimiter=d, strict=True)
         number = extra = 0   # lines this loop took; lines the csv module read after a record's first
+        edges = (d, "")      # what may stand before an opening quote and after a closing one
         try:
             for number, line in enumerate(lines, 1):
                 text = line.rstrip("\r\n")
                 if '"' not in text:
                     yield text.split(d) if text else []
                     continue
-                try:
-                    before, quoted, after = text.split('"')
-                except ValueError:   # no quoted cell, or more than one
-                    pass
-                else:
-                    if before[-1:] in (d, "") and after[:1] in (d, ""):   # the quotes are at cell edges
-                        cells = (before + after).split(d)
-                        cells[before.count(d)] = quoted
-                        yield cells
-                        continue
+                before, _, rest = text.partition('"')
+                quoted, closed, after = rest.partition('"')
+                # one quoted cell, its quotes at cell edges: split around it
+                if closed and before[-1:] in edges and after[:1] in edges and '"' not in after:
+                    cells = (before + after).split(d)
+                    cells[before.count(d)] = quoted
+                    yield cells
+                    continue
                 again.line = line
                 start = reader.line_num
                 try:
