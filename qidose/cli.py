@@ -173,6 +173,9 @@ def _delimiter(text):
     text = {"\\t": "\t", "tab": "\t", "TAB": "\t"}.get(text, text)
     if len(text) != 1:
         raise click.BadParameter(f"{text!r} is not one character (use ';', ',', '|' or '\\t')", param_hint="--delimiter")
+    if text in ('"', "\r", "\n"):
+        raise click.BadParameter(f"{text!r} quotes cells or ends lines, so it cannot separate columns "
+                                 f"(use ';', ',', '|' or '\\t')", param_hint="--delimiter")
     return text
 
 

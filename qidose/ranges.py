@@ -1,7 +1,7 @@
 """Read a large CSV staff list in byte ranges, one process per range, on the cores the machine has.
 
 The file is cut at newlines near equal fractions of its size. This process reads the first range;
-a forked child reads each other range with its own csv reader and RowReader (rows.py). In a first
+a forked child reads each other range with its own reader of rows and RowReader (rows.py). In a first
 round each child sends its combinations, warnings and bitmap of employee numbers, and this process
 works out who has rows in more than one range; in a second round every process merges its own
 people with several rows, at the same time, and the children send what they counted and the rows
@@ -10,7 +10,8 @@ same people, figures and warnings, word for word.
 
 A cut is only right if it falls between two records, not inside a quoted cell that holds a newline.
 That is checked, not assumed: the range before a cut is read from a known record start, and a
-strict csv reader that reaches its end inside quotes fails ("unexpected end of data"). Then, or if
+quoted cell that runs on past its end goes to the csv module's strict reader, which fails there
+("unexpected end of data"). Then, or if
 a child cannot read its range alone (text employee numbers) or its answer breaks off, the whole
 file is read again in one process.
 
