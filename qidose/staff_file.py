@@ -149,16 +149,24 @@ class Records:
     at cell edges (as ESR quotes "Surname, Title Forename") is split around that cell. Any other line (a
     doubled quote, a cell that runs on to the next line, a quote inside a cell, two quoted cells) goes to
     the csv module itself, which reads on from it as far as its record goes and raises as it always has.
+    A file where most lines need the csv module (every cell quoted, as some exports write) is handed to
+    it whole after its first HARD_LINES such lines, so as not to be slower than the csv module alone.
     `lines` must split lines as files opened with newline="" do, at \\n, \\r\\n and \\r.
     tests/test_staff_file.py holds the two to the same rows, line numbers and errors on random text.
     """
 
+    HARD_LINES = 100
+
     def __init__(self, lines: Iterator[str], delimiter: str):
         self.lines_read = 0   # once the rows have ended (or failed)
+        self.rest = None      # the csv module's reader of the rest of the lines, once it reads them all
+        self.before_rest = 0  # the lines read before it
         self.rows = self._rows(lines, delimiter)
 
     def line_num(self) -> int:
         """Lines read so far, as csv.reader counts them: the last line of the record just given."""
+        if self.rest is not None:
+            return self.before_rest + self.rest.line_num
         frame = self.rows.gi_frame   # the suspended generator's own counts (inspect.getgeneratorlocals)
         if frame is None:
             return self.lines_read
@@ -169,6 +177,7 @@ class Records:
         again = _Again(lines)
         reader = csv.reader(again, delimiter=d, strict=True)
         number = extra = 0   # lines this loop took; lines the csv module read after a record's first
+        hard = 0             # lines handed to the csv module
         edges = (d, "")      # what may stand before an opening quote and after a closing one
         try:
             for number, line in enumerate(lines, 1):
@@ -176,8 +185,8 @@ class Records:
                 if '"' not in text:
                     yield text.split(d) if text else []
                     continue
-                before, _, rest = text.partition('"')
-                quoted, closed, after = rest.partition('"')
+                before, _, tail = text.partition('"')
+                quoted, closed, after = tail.partition('"')
                 # one quoted cell, its quotes at cell edges: split around it
                 if closed and before[-1:] in edges and after[:1] in edges and '"' not in after:
                     cells = (before + after).split(d)
@@ -191,8 +200,13 @@ class Records:
                 finally:   # the lines it read count, even for a record it refuses
                     extra += reader.line_num - start - 1
                 yield cells
+                hard += 1
+                if hard >= self.HARD_LINES and 2 * hard > number:   # most lines are hard: the csv module reads the rest
+                    self.before_rest, self.rest = number + extra, csv.reader(lines, delimiter=d, strict=True)
+                    yield from self.rest
+                    return
         finally:
-            self.lines_read = number + extra
+            self.lines_read = number + extra   # (once the csv module reads the rest, line_num asks it)
 
 
 class _Again:

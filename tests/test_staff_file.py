@@ -24,9 +24,13 @@ def read(reader, line_num):
     return out, None, line_num()
 
 
-def both(text, delimiter):
+class Impatient(Records):
+    HARD_LINES = 1   # hands the rest to the csv module at its first hard line, if half the lines so far were
+
+
+def both(text, delimiter, kind=Records):
     expected = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    records = Records(io.StringIO(text, newline=""), delimiter)
+    records = kind(io.StringIO(text, newline=""), delimiter)
     return read(records.rows, records.line_num), read(expected, lambda: expected.line_num)
 
 
@@ -35,6 +39,27 @@ def both(text, delimiter):
 def test_the_same_rows_line_numbers_and_errors_as_the_csv_module(text, delimiter):
     mine, theirs = both(text, delimiter)
     assert mine == theirs
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXT, st.sampled_from([",", ";"]))
+def test_the_same_after_handing_the_rest_to_the_csv_module(text, delimiter):
+    mine, theirs = both(text, delimiter, Impatient)
+    assert mine == theirs
+
+
+def test_a_file_with_every_cell_quoted_is_handed_to_the_csv_module():
+    """Some exports quote every cell: after HARD_LINES such lines the csv module reads the rest (no slower
+    than the csv module alone), with the same rows, line numbers and errors, a cell running on included."""
+    lines = [f'"{n}","Smith, Ann","Band {n % 9}"\r\n' for n in range(1, 251)]
+    lines[200] = '"201","two\r\nlines","Band 5"\r\n'
+    text = "".join(lines) + '"999","never closed\r\n'
+    records = Records(io.StringIO(text, newline=""), ",")
+    mine = read(records.rows, records.line_num)
+    expected = csv.reader(io.StringIO(text, newline=""), strict=True)
+    theirs = read(expected, lambda: expected.line_num)
+    assert mine == theirs and records.rest is not None
+    assert mine[0][200] == (["201", "two\r\nlines", "Band 5"], 202) and mine[1] == "unexpected end of data"
 
 
 @pytest.mark.parametrize("text", [
