@@ -148,7 +148,8 @@ class Records:
     A line without a quote is split on the separator. A line with one quoted cell that starts and ends
     at cell edges (as ESR quotes "Surname, Title Forename") is split around that cell. Any other line (a
     doubled quote, a cell that runs on to the next line, a quote inside a cell, two quoted cells) goes to
-    the csv module itself, which reads on from it as far as its record goes and raises as it always has.
+    the csv module itself, which reads on from it as far as its record goes and raises as it always has:
+    so a quote left open at the end of a range still fails there (ranges.py counts on it).
     A file where most lines need the csv module (every cell quoted, as some exports write) is handed to
     it whole after its first HARD_LINES such lines, so as not to be slower than the csv module alone.
     `lines` must split lines as files opened with newline="" do, at \\n, \\r\\n and \\r.
@@ -158,55 +159,66 @@ class Records:
     HARD_LINES = 100
 
     def __init__(self, lines: Iterator[str], delimiter: str):
-        self.lines_read = 0   # once the rows have ended (or failed)
-        self.rest = None      # the csv module's reader of the rest of the lines, once it reads them all
-        self.before_rest = 0  # the lines read before it
-        self.rows = self._rows(lines, delimiter)
+        again = _Again(lines)
+        reader = csv.reader(again, delimiter=delimiter, strict=True)   # refuses a bad delimiter here, as before
+        self.ends = _Ends()   # no reference back to the rows, so a read left unfinished is freed (and closed) at once
+        self.rows = _records(lines, delimiter, again, reader, self.ends, self.HARD_LINES)
 
     def line_num(self) -> int:
         """Lines read so far, as csv.reader counts them: the last line of the record just given."""
-        if self.rest is not None:
-            return self.before_rest + self.rest.line_num
-        frame = self.rows.gi_frame   # the suspended generator's own counts (inspect.getgeneratorlocals)
-        if frame is None:
-            return self.lines_read
-        counts = frame.f_locals
+        ends = self.ends
+        if ends.rest is not None:
+            return ends.before_rest + ends.rest.line_num
+        if self.rows.gi_frame is None:
+            return ends.lines_read
+        import inspect   # only for a warning's row number (click has imported it already)
+        counts = inspect.getgeneratorlocals(self.rows)   # {} before the first row
         return counts.get("number", 0) + counts.get("extra", 0)
 
-    def _rows(self, lines: Iterator[str], d: str) -> Iterator[list[str]]:
-        again = _Again(lines)
-        reader = csv.reader(again, delimiter=d, strict=True)
-        number = extra = 0   # lines this loop took; lines the csv module read after a record's first
-        hard = 0             # lines handed to the csv module
-        edges = (d, "")      # what may stand before an opening quote and after a closing one
-        try:
-            for number, line in enumerate(lines, 1):
-                text = line.rstrip("\r\n")
-                if '"' not in text:
-                    yield text.split(d) if text else []
-                    continue
-                before, _, tail = text.partition('"')
-                quoted, closed, after = tail.partition('"')
-                # one quoted cell, its quotes at cell edges: split around it
-                if closed and before[-1:] in edges and after[:1] in edges and '"' not in after:
-                    cells = (before + after).split(d)
-                    cells[before.count(d)] = quoted
-                    yield cells
-                    continue
-                again.line = line
-                start = reader.line_num
-                try:
-                    cells = next(reader)
-                finally:   # the lines it read count, even for a record it refuses
-                    extra += reader.line_num - start - 1
+
+class _Ends:
+    """What the rows of a Records leave for its line_num: the lines read when they end, or the csv
+    module's reader they handed the rest of the lines to, and the lines read before it."""
+
+    __slots__ = ("lines_read", "rest", "before_rest")
+
+    def __init__(self):
+        self.lines_read, self.rest, self.before_rest = 0, None, 0
+
+
+def _records(lines: Iterator[str], d: str, again: _Again, reader, ends: _Ends, hard_lines: int) -> Iterator[list[str]]:
+    """Records' rows (its docstring). `number` and `extra` are read by Records.line_num."""
+    number = extra = 0   # lines this loop took; lines the csv module read after a record's first
+    hard = 0             # lines handed to the csv module
+    edges = (d, "")      # what may stand before an opening quote and after a closing one
+    try:
+        for number, line in enumerate(lines, 1):
+            text = line.rstrip("\r\n")
+            if '"' not in text:
+                yield text.split(d) if text else []
+                continue
+            before, _, tail = text.partition('"')
+            quoted, closed, after = tail.partition('"')
+            # one quoted cell, its quotes at cell edges: split around it
+            if closed and before[-1:] in edges and after[:1] in edges and '"' not in after:
+                cells = (before + after).split(d)
+                cells[before.count(d)] = quoted
                 yield cells
-                hard += 1
-                if hard >= self.HARD_LINES and 2 * hard > number:   # most lines are hard: the csv module reads the rest
-                    self.before_rest, self.rest = number + extra, csv.reader(lines, delimiter=d, strict=True)
-                    yield from self.rest
-                    return
-        finally:
-            self.lines_read = number + extra   # (once the csv module reads the rest, line_num asks it)
+                continue
+            again.line = line
+            start = reader.line_num
+            try:
+                cells = next(reader)
+            finally:   # the lines it read count, even for a record it refuses
+                extra += reader.line_num - start - 1
+            yield cells
+            hard += 1
+            if hard >= hard_lines and 2 * hard > number:   # most lines are hard: the csv module reads the rest
+                ends.before_rest, ends.rest = number + extra, csv.reader(lines, delimiter=d, strict=True)
+                yield from ends.rest
+                return
+    finally:
+        ends.lines_read = number + extra
 
 
 class _Again:
