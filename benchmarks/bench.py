@@ -39,7 +39,7 @@ REFERENCES = ["csv_count", "csv_rules", "dictreader", "pandas", "pandas_tuned", 
 NEEDS = {"pandas": "pandas", "pandas_tuned": "pandas", "polars": "polars", "duckdb": "duckdb",
          "qidose duckdb": "duckdb"}
 LABELS = {
-    "qidose python": "`qidose plan --format json --engine python` (default `--jobs`: a process per 4 MB, up to the CPUs)",
+    "qidose python": "`qidose plan --format json --engine python` (default `--jobs`: a process per 3 MB, up to the CPUs)",
     "qidose python --jobs 1": "`qidose plan --format json --engine python --jobs 1` (one process)",
     "qidose duckdb": "`qidose plan --format json --engine duckdb`",
     "csv_count": "Python `csv.reader`, just counting rows",

@@ -109,7 +109,7 @@ def plan_options(f):
                      "faster for national files; auto: duckdb for files over 50 MB when it is installed."),
         _option("--jobs", envvar="JOBS", type=click.IntRange(1, 4), metavar="N",
                 help="Processes the python engine reads a large CSV staff list with, each its own part of the "
-                     "file (default: one per 4 MB, up to the CPUs and 4; Linux only). The plan is the same."),
+                     "file (default: one per 3 MB, up to the CPUs and 4; Linux only). The plan is the same."),
     ]
     for option in reversed(options):
         f = option(f)

@@ -32,8 +32,9 @@ from qidose.diagnostics import Diagnostics
 from qidose.rows import CHECKS, COMBINATION, PER_KEY, ReadAgain, RowReader
 from qidose.staff_file import open_range
 
-BYTES_PER_PROCESS = 4 * 2**20     # a smaller part costs more to fork, send and merge than a second core saves
-# (benchmarks/README.md: at 7.4 MB two processes were no quicker and took 50% more CPU; at 10 MB, 8% quicker)
+BYTES_PER_PROCESS = 3 * 2**20     # a smaller part costs more to fork, send and merge than a second core saves
+# (benchmarks/README.md: at 7.4 MB two processes take 40-50% more CPU, and are as quick on a quiet machine
+# and up to a fifth quicker on a busy one; QIDOSE_JOBS=1 for batch jobs that run files side by side)
 MAX_PROCESSES = 4
 _BLOCK = 1 << 16             # bytes of a child's bitmap compared at a time
 _NONZERO = re.compile(rb"[^\x00]+")
