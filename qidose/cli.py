@@ -56,14 +56,19 @@ def _option(*names, envvar: str, **kwargs):
 
 
 def _setting(ctx, param, value):
-    """--learning-hours and --services: checked as a profile's values are (organisation.check_setting):
-    a number within bounds, not nan or inf; services a whole number."""
+    """--learning-hours and --services (text, so that a word is answered in our words, not click's):
+    checked as a profile's values are (organisation.check_setting): a number within bounds, not nan or
+    inf; services a whole number."""
     if value is None:
         return None
     from qidose.errors import UsageError
     from qidose.organisation import check_setting
     try:
-        return check_setting(param.name, value, "--" + param.name.replace("_", "-"))
+        number = float(value)
+    except ValueError:
+        raise click.BadParameter(f"{param.name} must be a number, found {value!r}") from None
+    try:
+        return check_setting(param.name, number, "--" + param.name.replace("_", "-"))
     except UsageError as e:
         raise click.BadParameter(str(e).split(": ", 1)[1]) from None
 
@@ -82,9 +87,9 @@ def plan_options(f):
                 help="Quality-journey maturity, a word from the config (default: starting, developing, established, embedded)."),
         _option("--leadership-commitment", envvar="LEADERSHIP_COMMITMENT", metavar="WORD",
                 help="Senior leaders' commitment: low, medium or high (words from the config)."),
-        _option("--learning-hours", envvar="LEARNING_HOURS", type=float, metavar="HOURS",
+        _option("--learning-hours", envvar="LEARNING_HOURS", metavar="HOURS",
                 callback=_setting, help="Training hours the organisation can release each year."),
-        _option("--services", envvar="SERVICES", type=float, metavar="N", callback=_setting,
+        _option("--services", envvar="SERVICES", metavar="N", callback=_setting,
                 help="Number of services (0 to 1,000,000), instead of counting the service column."),
         _option("--encoding", envvar="ENCODING", default="utf-8-sig", show_default=True,
                 help="Text encoding of a CSV staff list (cp1252 for Excel's Windows CSV)."),

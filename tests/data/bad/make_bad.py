@@ -315,6 +315,8 @@ case("superscript_digits", write("superscript_digits.csv", to_text(rows)), 0,
 # numbers that are not numbers: nan and inf pass float(), and would reach the JSON
 case("learning_hours_nan", "../staff_tiny.csv", 2, ["--learning-hours", "must be a number from 0 to", "found nan"],
      args=TINY_PLAN + ["--learning-hours", "nan"])
+case("services_word", "../staff_tiny.csv", 2, ["--services", "services must be a number, found 'twelve'"],
+     args=TINY_PLAN + ["--services", "twelve"])
 case("set_inf", "../staff_tiny.csv", 2, ["--set learning_hours=inf", "must be a number from 0 to"],
      args=["compare", "{tiny}", "--set", "learning_hours=inf", "--format", "json", "--as-of", AS_OF])
 case("org_learning_hours_nan", write("org_nan.yaml", "learning_hours: .nan\n"), 2,
