@@ -33,8 +33,8 @@ from qidose.rows import CHECKS, COMBINATION, PER_KEY, ReadAgain, RowReader
 from qidose.staff_file import open_range
 
 BYTES_PER_PROCESS = 3 * 2**20     # a smaller part costs more to fork, send and merge than a second core saves
-# (benchmarks/README.md: at 7.4 MB two processes take 40-50% more CPU, and are as quick on a quiet machine
-# and up to a fifth quicker on a busy one; QIDOSE_JOBS=1 for batch jobs that run files side by side)
+# (benchmarks/README.md: at 7.4 MB two processes take 13-48% more CPU, are within 9% either way on a quiet
+# machine and up to a fifth quicker on a busy one; QIDOSE_JOBS=1 for batch jobs that run files side by side)
 MAX_PROCESSES = 4
 _BLOCK = 1 << 16             # bytes of a child's bitmap compared at a time
 _NONZERO = re.compile(rb"[^\x00]+")

@@ -2,9 +2,9 @@
 
 Handles what ESR, ESR BI and Excel produce: a BOM, cp1252, UTF-16 "Unicode text", CRLF or
 CR line endings, `;` or tab separators, NUL bytes, huge fields. Nothing here knows what a
-column means (``staff.py`` and ``rows.py`` do). A delimited file's rows come from ``Records``, which
+column means (``staff.py`` and ``rows.py`` do). A delimited file's rows come from ``CsvRows``, which
 splits plain lines itself and hands the csv module only the lines that need it, with the csv module's
-own answers (benchmarks/README.md: a quarter less time than csv.reader on an ESR export).
+own answers (benchmarks/README.md: 30% fewer instructions a line than csv.reader on an ESR export).
 """
 
 from __future__ import annotations
@@ -105,22 +105,22 @@ def _csv_source(raw, name: str, path: Path | None, options: ReadOptions) -> RowS
     source = itertools.chain(io.StringIO(text, newline=""), stream)
     if "\x00" in text:
         source = (line.replace("\x00", "") for line in source)
-    records = Records(source, delimiter)
+    csv_rows = CsvRows(source, delimiter)
     size = path.stat().st_size if path is not None else None
 
     def explain(error: Exception) -> InputError:
         if isinstance(error, UnicodeError):   # undecodable bytes, or a UTF-16 file without its byte-order mark
             if path is None:
-                return _decode_error(name, encoding, f"after row {records.line_num()}")
+                return _decode_error(name, encoding, f"after row {csv_rows.line_num()}")
             with open(path, "rb") as f:
                 return _decode_error(name, encoding, f"row {_bad_line(f, encoding)}")
         row = _open_quote_row(path, encoding, delimiter) if path is not None else None
-        where = f"row {row}" if row else f"row {records.line_num()}"
+        where = f"row {row}" if row else f"row {csv_rows.line_num()}"
         return InputError(f"{name} {where}: a quoted field is not closed, or a quote is out of place ({error}); "
                           f"check the quotes on that row")
 
     splittable = path is not None and "\x00" not in text and codecs.lookup(encoding).name in _BYTE_SAFE
-    return RowSource(name, records.rows, records.line_num, explain, size,
+    return RowSource(name, csv_rows.rows, csv_rows.line_num, explain, size,
                      dialect=(encoding, delimiter) if splittable else None,
                      stop_at=rejoined.stop_at if splittable else None)
 
@@ -136,33 +136,37 @@ def open_range(path: str, dialect: tuple[str, str], start: int, stop: int | None
     rejoined = _Rejoin(b"", raw)
     if stop is not None:
         rejoined.stop_at(stop - start)
-    records = Records(io.TextIOWrapper(rejoined, encoding=encoding, newline="", errors="strict"), delimiter)
-    return RowSource(path, records.rows, lambda: first_line + records.line_num(), lambda e: InputError(f"{path}: {e}"),
+    csv_rows = CsvRows(io.TextIOWrapper(rejoined, encoding=encoding, newline="", errors="strict"), delimiter)
+    return RowSource(path, csv_rows.rows, lambda: first_line + csv_rows.line_num(), lambda e: InputError(f"{path}: {e}"),
                      dialect=dialect)
 
 
-class Records:
-    """The records of delimited text lines, exactly as ``csv.reader(lines, delimiter=delimiter, strict=True)``
-    reads them, with its ``line_num`` (``line_num()``), but about a quarter quicker on an ESR export.
+class CsvRows:
+    """The rows of delimited text lines, exactly as ``csv.reader(lines, delimiter=delimiter, strict=True)``
+    reads them, with its ``line_num`` (``line_num()``), in about 30% fewer instructions a line on an ESR
+    export (benchmarks/README.md, "Where a row's time goes").
 
     A line without a quote is split on the separator. A line with one quoted cell that starts and ends
     at cell edges (as ESR quotes "Surname, Title Forename") is split around that cell. Any other line (a
     doubled quote, a cell that runs on to the next line, a quote inside a cell, two quoted cells) goes to
     the csv module itself, which reads on from it as far as its record goes and raises as it always has:
     so a quote left open at the end of a range still fails there (ranges.py counts on it).
-    A file where most lines need the csv module (every cell quoted, as some exports write) is handed to
-    it whole after its first HARD_LINES such lines, so as not to be slower than the csv module alone.
-    `lines` must split lines as files opened with newline="" do, at \\n, \\r\\n and \\r.
+    A file where most lines need the csv module (more than HARD_SHARE of them, once HARD_LINES have)
+    is handed to it whole, as every-cell-quoted exports would be, so as not to be slower than the csv
+    module alone. `lines` must split lines as files opened with newline="" do, at \\n, \\r\\n and \\r.
     tests/test_staff_file.py holds the two to the same rows, line numbers and errors on random text.
     """
 
     HARD_LINES = 100
+    HARD_SHARE = 0.5
 
     def __init__(self, lines: Iterator[str], delimiter: str):
-        again = _Again(lines)
-        reader = csv.reader(again, delimiter=delimiter, strict=True)   # refuses a bad delimiter here, as before
+        if delimiter in ('"', "\r", "\n"):   # the csv module would read them, but not as a separator
+            raise ValueError(f"{delimiter!r} quotes cells or ends lines: it cannot separate columns")
+        push_back = _PushBack(lines)
+        reader = csv.reader(push_back, delimiter=delimiter, strict=True)   # refuses a bad delimiter here
         self.ends = _Ends()   # no reference back to the rows, so a read left unfinished is freed (and closed) at once
-        self.rows = _records(lines, delimiter, again, reader, self.ends, self.HARD_LINES)
+        self.rows = _rows(lines, delimiter, push_back, reader, self.ends, self.HARD_LINES, self.HARD_SHARE)
 
     def line_num(self) -> int:
         """Lines read so far, as csv.reader counts them: the last line of the record just given."""
@@ -172,12 +176,14 @@ class Records:
         if self.rows.gi_frame is None:
             return ends.lines_read
         import inspect   # only for a warning's row number (click has imported it already)
-        counts = inspect.getgeneratorlocals(self.rows)   # {} before the first row
-        return counts.get("number", 0) + counts.get("extra", 0)
+        if inspect.getgeneratorstate(self.rows) == inspect.GEN_CREATED:
+            return 0
+        counts = inspect.getgeneratorlocals(self.rows)   # _rows' own counts, by name
+        return counts["number"] + counts["extra"]
 
 
 class _Ends:
-    """What the rows of a Records leave for its line_num: the lines read when they end, or the csv
+    """What the rows of a CsvRows leave for its line_num: the lines read when they end, or the csv
     module's reader they handed the rest of the lines to, and the lines read before it."""
 
     __slots__ = ("lines_read", "rest", "before_rest")
@@ -186,26 +192,28 @@ class _Ends:
         self.lines_read, self.rest, self.before_rest = 0, None, 0
 
 
-def _records(lines: Iterator[str], d: str, again: _Again, reader, ends: _Ends, hard_lines: int) -> Iterator[list[str]]:
-    """Records' rows (its docstring). `number` and `extra` are read by Records.line_num."""
-    number = extra = 0   # lines this loop took; lines the csv module read after a record's first
+def _rows(lines: Iterator[str], sep: str, push_back: _PushBack, reader, ends: _Ends,
+          hard_lines: int, hard_share: float) -> Iterator[list[str]]:
+    """CsvRows' rows (its docstring); `reader` is the csv module's reader of `push_back`."""
+    number = extra = 0   # lines this loop took; lines the csv module read after a record's first (both read
+    #                      by name in CsvRows.line_num)
     hard = 0             # lines handed to the csv module
-    edges = (d, "")      # what may stand before an opening quote and after a closing one
+    edges = (sep, "")    # what may stand before an opening quote and after a closing one
     try:
         for number, line in enumerate(lines, 1):
             text = line.rstrip("\r\n")
             if '"' not in text:
-                yield text.split(d) if text else []
+                yield text.split(sep) if text else []
                 continue
             before, _, tail = text.partition('"')
             quoted, closed, after = tail.partition('"')
             # one quoted cell, its quotes at cell edges: split around it
             if closed and before[-1:] in edges and after[:1] in edges and '"' not in after:
-                cells = (before + after).split(d)
-                cells[before.count(d)] = quoted
+                cells = (before + after).split(sep)   # the quoted cell's place is left empty ...
+                cells[before.count(sep)] = quoted     # ... and filled
                 yield cells
                 continue
-            again.line = line
+            push_back.line = line
             start = reader.line_num
             try:
                 cells = next(reader)
@@ -213,16 +221,16 @@ def _records(lines: Iterator[str], d: str, again: _Again, reader, ends: _Ends, h
                 extra += reader.line_num - start - 1
             yield cells
             hard += 1
-            if hard >= hard_lines and 2 * hard > number:   # most lines are hard: the csv module reads the rest
-                ends.before_rest, ends.rest = number + extra, csv.reader(lines, delimiter=d, strict=True)
+            if hard >= hard_lines and hard > hard_share * number:   # mostly hard lines: the csv module reads the rest
+                ends.before_rest, ends.rest = number + extra, csv.reader(lines, delimiter=sep, strict=True)
                 yield from ends.rest
                 return
     finally:
         ends.lines_read = number + extra
 
 
-class _Again:
-    """A line handed back, then the lines after it: what the csv module reads a record from."""
+class _PushBack:
+    """A line pushed back, then the lines after it: what the csv module reads a record from."""
 
     def __init__(self, lines: Iterator[str]):
         self.lines, self.line = lines, None

@@ -285,7 +285,9 @@ case("not_utf8_last_row", write("not_utf8_last_row.csv", late), 1,
      ["not_utf8_last_row.csv", f"row {len(ROWS) + 1}", "--encoding cp1252"])
 case("semicolon_without_delimiter", "semicolon.csv", 1, ["semicolon.csv", "--delimiter ';'"])
 case("pipe_separated", write("pipe.csv", to_text(rows_copy(), delimiter="|")), 1, ["pipe.csv", "--delimiter"])
-case("quote_as_delimiter", "pipe.csv", 2, ["--delimiter", "cannot separate columns"], args=PLAN + ["--delimiter", '"'])
+# (pipe.csv, written just above:) a quote or a line end cannot be the separator
+for name, char in (("quote", '"'), ("newline", "\n"), ("carriage_return", "\r")):
+    case(f"{name}_as_delimiter", "pipe.csv", 2, ["--delimiter", "cannot separate columns"], args=PLAN + ["--delimiter", char])
 lines = to_text(rows_copy()).splitlines(keepends=True)
 quote_row = sheet_row("10000006")
 lines[quote_row - 1] = lines[quote_row - 1].replace(",Ward Manager - Ward 7,", ',"Ward Manager - Ward 7,')
