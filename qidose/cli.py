@@ -57,18 +57,14 @@ def _option(*names, envvar: str, **kwargs):
 
 def _setting(ctx, param, value):
     """--learning-hours and --services (text, so that a word is answered in our words, not click's):
-    checked as a profile's values are (organisation.check_setting): a number within bounds, not nan or
+    checked as a profile's values are (organisation.setting_from_text): a number within bounds, not nan or
     inf; services a whole number."""
     if value is None:
         return None
     from qidose.errors import UsageError
-    from qidose.organisation import check_setting
+    from qidose.organisation import setting_from_text
     try:
-        number = float(value)
-    except ValueError:
-        raise click.BadParameter(f"{param.name} must be a number, found {value!r}") from None
-    try:
-        return check_setting(param.name, number, "--" + param.name.replace("_", "-"))
+        return setting_from_text(param.name, value, "--" + param.name.replace("_", "-"))
     except UsageError as e:
         raise click.BadParameter(str(e).split(": ", 1)[1]) from None
 

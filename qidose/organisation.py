@@ -73,6 +73,16 @@ def load_profile(path: str | None) -> tuple[dict[str, Any], dict[str, str]]:
     return values, origins
 
 
+def setting_from_text(key: str, raw: str, where: str) -> Any:
+    """A number typed on the command line (--services, --learning-hours, --set key=value), checked as a
+    profile's is; kept as typed (12 stays 12, 12.0 a float) so a message shows it so."""
+    try:
+        number = int(raw) if raw.lstrip("+-").isdecimal() else float(raw)
+    except ValueError:
+        raise UsageError(f"{where}: {key} must be a number, found {raw!r}") from None
+    return check_setting(key, number, where)
+
+
 def check_setting(key: str, value: Any, where: str) -> Any:
     """A profile's (or --set's) value for `key`, checked; raises UsageError naming `where`."""
     if value is None:

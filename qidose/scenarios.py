@@ -94,11 +94,7 @@ def parse_set(text: str) -> Scenario:
         if key == "turnover":
             values[key] = org_mod.parse_turnover(raw, where)
         elif key in _NUMBERS:
-            try:
-                number = int(raw) if raw.lstrip("+-").isdecimal() else float(raw)   # shown as typed
-            except ValueError:
-                raise UsageError(f"{where}: {raw!r} is not a number") from None
-            values[key] = org_mod.check_setting(key, number, where)   # as in a profile (services: a whole number)
+            values[key] = org_mod.setting_from_text(key, raw, where)   # as in a profile (services: a whole number)
         else:
             values[key] = raw
         origins[key] = where

@@ -75,7 +75,7 @@ def test_table_markdown_and_csv_show_every_scenario_and_mark_differences():
     ("turnovr=0.1", "did you mean 'turnover'"),
     ("turnover", "write key=value"),
     ("turnover=12", "did you mean 12%"),
-    ("learning_hours=lots", "'lots' is not a number"),
+    ("learning_hours=lots", "learning_hours must be a number, found 'lots'"),
     ("maturity=great", "not one of"),
     ("services=2.5", "whole number"),
     ("services=2000000", "1,000,000"),
