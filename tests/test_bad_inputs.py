@@ -295,6 +295,23 @@ def test_stdout_closed_before_writing_is_quiet():
     assert p.returncode in (0, -signal.SIGPIPE)
 
 
+def test_the_console_command_flushes_its_output_and_keeps_its_exit_code(tmp_path):
+    """main() ends the process with os._exit: what it wrote to a file (block-buffered) and to stderr is all
+    there, as the command gave it, and the exit code is the command's own."""
+    args = ["plan", str(DATA / "staff_small.csv"), "--format", "json", *AS_OF]
+    with open(tmp_path / "out.json", "wb") as out:
+        done = subprocess.run(QIDOSE + args, stdout=out, stderr=subprocess.PIPE, timeout=60)
+    expected = invoke(args)
+    assert (done.returncode, expected.code) == (0, 0)
+    assert (tmp_path / "out.json").read_text(encoding="utf-8") == expected.stdout
+    assert done.stderr.decode() == expected.stderr
+    for args, code in ((["plan", str(tmp_path / "missing.csv")], 1), (["plan", "--no-such-option"], 2),
+                       (["plan", str(BAD / "bad_dates.csv"), "--strict", *AS_OF], 1)):
+        done = subprocess.run(QIDOSE + args, capture_output=True, text=True, timeout=60)
+        assert done.returncode == invoke(args).code == code, done.stderr
+        assert done.stderr == invoke(args).stderr.replace("Usage: cli ", "Usage: qidose ").replace("'cli ", "'qidose ")
+
+
 def _blocked_reading_stdin(pid: int, timeout: float = 20) -> None:
     """Wait until the process sits in read(0, ...) (Linux), else give it a few seconds."""
     end = time.monotonic() + timeout
