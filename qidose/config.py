@@ -28,6 +28,8 @@ LEVERS = {"role": "coverage", "capacity": "capacity"}
 
 @dataclass(frozen=True)
 class Module:
+    """A dose module: one course of the science of improvement, its hours and how it is delivered."""
+
     id: str
     label: str
     hours: float
@@ -39,6 +41,8 @@ class Module:
 
 @dataclass(frozen=True)
 class Capacity:
+    """How many quality coaches or internal quality experts an organisation needs, by size and services."""
+
     per_1000_staff: float
     per_service: float
     minimum: int
@@ -46,6 +50,8 @@ class Capacity:
 
 @dataclass(frozen=True)
 class Level:
+    """An organisational level: a role level (board, senior leaders, ...) or a capacity level (coaches, experts)."""
+
     id: str
     label: str
     kind: str                      # "role" or "capacity"
@@ -60,6 +66,8 @@ class Level:
 
 @dataclass(frozen=True)
 class Effect:
+    """How one value of an organisational characteristic changes a level's coverage or capacity."""
+
     characteristic: str
     value: str
     level: str
@@ -71,6 +79,8 @@ class Effect:
 
 @dataclass(frozen=True)
 class Characteristic:
+    """An organisational characteristic (maturity, turnover, ...), its default and its effects."""
+
     name: str
     default: Any
     values: dict[str, tuple[Effect, ...]] | None   # None for numeric characteristics
@@ -78,6 +88,8 @@ class Characteristic:
 
 @dataclass(frozen=True)
 class Rule:
+    """A membership rule: the job roles, staff groups, bands and position titles that put a person in a level."""
+
     level: str
     job_role: frozenset[str]
     staff_group: frozenset[str]
@@ -87,6 +99,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class StaffListRules:
+    """How a staff list is read: column names, statuses in post, band words, training separator."""
+
     columns: dict[str, tuple[str, ...]]
     in_post: frozenset[str]
     band_words: dict[str, frozenset[str]]
@@ -108,6 +122,8 @@ class Step:
 
 @dataclass(frozen=True)
 class TrajectoryRules:
+    """The plan over the years: the order levels are trained in, their start years and paces."""
+
     priority: tuple[str, ...]
     steps: dict[str, Step]
     maturity: dict[str, dict[str, dict[str, tuple]]]   # maturity word -> level -> {name: (value, config key)}
@@ -130,12 +146,16 @@ class TrajectoryRules:
 
 @dataclass(frozen=True)
 class Costs:
+    """Backfill estimates: the cost of an hour of training, by level."""
+
     currency: str
     hourly_cost: dict[str, float]  # level -> backfill cost of an hour of training (an estimate)
 
 
 @dataclass(frozen=True)
 class Config:
+    """The whole policy, checked: every number qidose uses, with its config key, line and source."""
+
     path: str
     hours_per_day: float
     modules: dict[str, Module]

@@ -13,6 +13,8 @@ _EXAMPLES = 5
 
 @dataclass
 class Warning_:
+    """One kind of warning about the staff list: what was wrong, what qidose did, how often, first rows."""
+
     what: str              # "FTE is not a number"
     action: str            # "counted as 0 FTE"
     unit: str = "row"      # what is counted: rows, or people
@@ -22,6 +24,8 @@ class Warning_:
 
 @dataclass
 class Diagnostics:
+    """The warnings and notes about one staff list, for stderr and the outputs (rows, never names)."""
+
     source: str
     warnings: dict[str, Warning_] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)

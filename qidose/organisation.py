@@ -22,6 +22,8 @@ _MIN_DATED = 0.5   # share of people with a start date needed to estimate turnov
 
 @dataclass(frozen=True)
 class Setting:
+    """One organisational characteristic's value and where it came from."""
+
     value: Any
     origin: str          # "config default", "estimated from start dates", "org.yaml line 3", "--turnover"
     key: str | None      # the config key of the default, when it is one
@@ -29,6 +31,8 @@ class Setting:
 
 @dataclass(frozen=True)
 class Organisation:
+    """The organisation's characteristics for this plan, each with where it came from."""
+
     name: Setting
     turnover: Setting
     learning_hours: Setting

@@ -45,6 +45,8 @@ class PlanSet:
 
 @dataclass(frozen=True)
 class Request:
+    """What the command line asked for: the staff list, the policy, the profile and the options."""
+
     staff: str
     config: str | None = None
     org: str | None = None

@@ -20,6 +20,8 @@ _MAX_YEARS = 100   # beyond this a plan is not a plan: say the gap does not clos
 
 @dataclass(frozen=True)
 class Figure:
+    """A number in the plan with how it was obtained: formula, working and config keys."""
+
     value: float | int | None
     formula: str                 # in words: "target_people × dose_hours"
     working: str                 # with the numbers: "120 × 7.5 = 900"
@@ -28,6 +30,8 @@ class Figure:
 
 @dataclass(frozen=True)
 class LevelPlan:
+    """The plan for one level: its dose modules and its figures by name."""
+
     level: str
     label: str
     kind: str
@@ -40,6 +44,8 @@ class LevelPlan:
 
 @dataclass(frozen=True)
 class Plan:
+    """The plan for the whole organisation or one --by group: organisation figures, levels, totals."""
+
     group: str | None            # the --by value, or None for the whole organisation
     organisation: dict[str, Figure]
     levels: tuple[LevelPlan, ...]

@@ -24,6 +24,8 @@ _HEADER_SEARCH = 30          # rows looked at for the header
 
 @dataclass
 class StaffList:
+    """What qidose read from a staff list: counts by level (no personal data), columns, warnings."""
+
     source: str
     whole: Census
     groups: dict[str, Census]          # --by value -> census ({} without --by)

@@ -31,6 +31,8 @@ _EXCEL = (".xlsx", ".xlsm")
 
 @dataclass(frozen=True)
 class ReadOptions:
+    """How to read the staff file: --encoding, --delimiter, --skip-lines, --sheet."""
+
     encoding: str = "utf-8-sig"
     delimiter: str | None = None       # None: comma, or tab when the file is tab-separated
     skip_lines: int | None = None      # None: find the header row
@@ -39,6 +41,8 @@ class ReadOptions:
 
 @dataclass
 class RowSource:
+    """A staff file opened for reading: its rows as lists of text, and what is known about it."""
+
     name: str                                        # the file as messages name it
     rows: Iterator[list[str]]
     line: Callable[[], int]                          # the row number of the row just read
