@@ -3,15 +3,15 @@
 duckdb (the optional extra ``qidose[fast]``) reads a plain UTF-8 CSV file twice, in parallel:
 
 1. the distinct combinations of the values the rules read (status, staff group, job role, position
-   title, grade, QI role, QI training, service, --by group) and the distinct FTE and start-date
-   values. Python gives each distinct combination its level, QI role, training, service and group
-   once, with the plain path's own ``Classifier``, ``band_code``, FTE and date readers: there is no
-   second copy of the rules.
-2. the rows in post again, joined to those answers and kept in memory as numbers (employee number,
-   assignment, combination, FTE, start). The people with several rows are found there. People with
-   one row are summed by combination and start; people with several are de-duplicated and merged as
-   the plain path does (highest level, FTE summed, earliest start, first QI role, training pooled, the
-   first row's service and group).
+   title, grade, QI role, QI training, service, --by group). Python gives each distinct combination
+   its level, QI role, training, service and group once, with the plain path's own ``Classifier`` and
+   ``band_code``: there is no second copy of the rules.
+2. the rows again, kept narrow in memory (employee number, assignment, combination, FTE and start
+   text). There the employee numbers are checked, the distinct FTE and start-date values of the rows
+   in post are read by the plain path's own readers, and the rows in post are joined to the answers.
+   People with one row are summed by combination and start; people with several are de-duplicated
+   and merged as the plain path does (highest level, FTE summed, earliest start, first QI role,
+   training pooled, the first row's service and group).
 
 Row order matters only for people whose rows disagree on QI role, service or group, and for the row
 numbers in warnings: a narrow third query, and a read of the file's first rows, find those.
@@ -112,6 +112,7 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
         raise Fallback(f"the header: {e}") from None
     except (UnicodeError, csv.Error):
         raise Fallback("the rows above the header do not read") from None
+    _last_row(path, index["employee_id"])
     scan = _Scan(name, path, config, index, by_index, len(header), line, as_of or dt.date.today(), diagnostics)
     whole, groups, unmatched = scan.run(trained or {}, progress)
     if staff_mod.group_refusal(by, groups, whole.people):
@@ -157,6 +158,23 @@ def _plain_csv(path: str, options: ReadOptions) -> str:
     if commas < tabs or commas < semis:
         raise Fallback("not comma-separated")
     return text
+
+
+def _last_row(path: str, eid: int) -> None:
+    """Fallback at once for a file whose last row has no plain employee number, as a total row at the
+    foot of an export: scan 2 would find it, but only after two scans of the file. (A last row inside a
+    quoted cell that runs over several lines can look like one: the plain path then reads the file,
+    with the same plan, only slower.)"""
+    with open(path, "rb") as f:
+        f.seek(max(f.seek(0, os.SEEK_END) - _HEAD, 0))
+        lines = [line for line in f.read().decode("utf-8", "replace").split("\n") if line.strip()]
+    try:
+        cells = next(csv.reader(lines[-1:]), [])
+    except csv.Error:
+        return   # the scans say what it is
+    number = cells[eid] if eid < len(cells) else ""
+    if not (number.isascii() and number.isdigit() and str(int(number)) == number):
+        raise Fallback("the last row's employee number is not a plain number (a total row?)")
 
 
 def _header(path, text, config, options, by, diagnostics):
@@ -229,39 +247,23 @@ class _Scan:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {spec}",
                          [list(column) for column in zip(*values)] if values else [[] for _ in columns])
 
-    # scan 1: distinct values ------------------------------------------------------------------------
+    # scan 1: distinct combinations ---------------------------------------------------------------
     def _discover(self) -> None:
         rows = self.con.execute(f"""
-            WITH r AS (SELECT {_KEYS}, fte, sd, {_PLAIN_NUMBER} AS plain, TRY_CAST(eid AS BIGINT) AS number
-                       FROM (SELECT {self._cells(("eid", "fte", "sd") + _KEY)} FROM {self._source()}))
-            SELECT grouping(sg) = 0, grouping(fte) = 0, hash({_KEYS}), {_KEYS}, fte, sd, count(*),
-                   count(*) FILTER (WHERE NOT plain), max(number)
-            FROM r GROUP BY GROUPING SETS (({_KEYS}), (st, fte), (st, sd))""").fetchall()
-        keys, ftes, dates, statuses = [], [], [], Counter()
-        odd, largest = 0, 0
-        for is_key, is_fte, kh, *key, fte, sd, n, n_odd, most in rows:
-            if is_key:
-                keys.append((tuple(key), kh))
-            elif is_fte:
-                ftes.append((key[0], fte, n))
-                statuses[key[0]] += n
-                odd += n_odd
-                largest = max(largest, most or 0)
-            else:
-                dates.append((key[0], sd, n))
-        if odd:
-            raise Fallback(f"{odd:,} rows whose employee number is not a plain number (a blank, a total, a text id)")
-        if len({kh for _, kh in keys}) != len(keys):
+            SELECT hash({_KEYS}), {_KEYS}, count(*)
+            FROM (SELECT {self._cells(_KEY)} FROM {self._source()}) GROUP BY {_KEYS}""").fetchall()
+        keys, statuses = [], Counter()
+        for kh, *key, n in rows:
+            keys.append((tuple(key), kh))
+            statuses[key[0]] += n
+        if len(keys) != len({kh for _, kh in keys}):
             raise Fallback("two combinations of values with one hash")   # 64 bits: all but impossible
-        self.large_ids = largest >= _ID_LIMIT   # kept as text by the plain path, and sorted after the others
         self.rows_read = sum(statuses.values())
         self.kept = {st for st in statuses if "status" not in self.index or fold(st) in self.config.staff_list.in_post}
         self.rows_in_post = sum(statuses[st] for st in self.kept)
         if not self.rows_in_post:
             raise Fallback("no staff rows in post")   # the plain path says what is wrong
         self._map_keys([k for k in keys if k[0][0] in self.kept])
-        self._map_fte([f for f in ftes if f[0] in self.kept])
-        self._map_dates([d for d in dates if d[0] in self.kept])
 
     def _map_keys(self, keys) -> None:
         """Each distinct combination: its level, QI role, training, service and group, worked out once."""
@@ -301,7 +303,7 @@ class _Scan:
 
     def _map_fte(self, ftes) -> None:
         values, counts = {}, Counter()
-        for _, raw, n in ftes:
+        for raw, n in ftes:
             if raw not in values:
                 value, problem = parse_fte(raw) if "fte" in self.index else (0.0, None)
                 values[raw] = (round(value * _FTE_UNIT), problem, value)
@@ -317,7 +319,7 @@ class _Scan:
 
     def _map_dates(self, dates) -> None:
         values, bad = {}, 0
-        for _, raw, n in dates:
+        for raw, n in dates:
             if raw not in values:
                 date = parse_date(raw) if "start_date" in self.index else None
                 values[raw] = (_UNDATED if date is None else _EARLIER if date <= self.year_ago
@@ -347,8 +349,20 @@ class _Scan:
         # and grouped there. Joining during the scan was slower and its peak memory unsteady (up to 820 MB).
         self.con.execute(f"""
             CREATE TEMP TABLE raw AS
-            SELECT CAST(eid AS BIGINT) AS eid, hash(asg) AS ah, hash({_KEYS}) AS kh, fte, sd
+            SELECT CASE WHEN {_PLAIN_NUMBER} THEN TRY_CAST(eid AS BIGINT) END AS eid, hash(asg) AS ah,
+                   hash({_KEYS}) AS kh, fte, sd
             FROM (SELECT {self._cells(("eid", "asg", "fte", "sd") + _KEY)} FROM {self._source()})""")
+        odd, largest = self.con.execute("SELECT count(*) FILTER (WHERE eid IS NULL), max(eid) FROM raw").fetchone()
+        if odd:
+            raise Fallback(f"{odd:,} row{'s' if odd > 1 else ''} whose employee number is not a plain number (a blank, "
+                           "a total, a text id)")
+        self.large_ids = (largest or 0) >= _ID_LIMIT   # kept as text by the plain path, and sorted after the others
+        # the distinct FTE and start-date values of the rows in post (those whose combination is kept)
+        values = self.con.execute("""
+            SELECT grouping(fte) = 0, fte, sd, count(*) FROM raw SEMI JOIN keys USING (kh)
+            GROUP BY GROUPING SETS ((fte), (sd))""").fetchall()
+        self._map_fte([(fte, n) for is_fte, fte, _, n in values if is_fte])
+        self._map_dates([(sd, n) for is_fte, _, sd, n in values if not is_fte])
         self.con.execute("""
             CREATE TEMP TABLE r AS
             SELECT eid, ah, cid, u, cat FROM raw JOIN keys USING (kh) JOIN ftes USING (fte) JOIN dates USING (sd)""")

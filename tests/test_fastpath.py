@@ -175,6 +175,43 @@ def test_unusual_options_hand_the_file_back(options, reason):
         fastpath.read(str(DATA / "staff_small.csv"), config_mod.load(), ReadOptions(**options))
 
 
+def _small_with(tmp_path, change) -> Path:
+    """staff_small.csv with its rows changed by `change(header, rows)`."""
+    with (DATA / "staff_small.csv").open(encoding="utf-8-sig", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    change(header, rows)
+    path = tmp_path / "changed.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows([header, *rows])
+    return path
+
+
+def test_a_total_row_at_the_foot_hands_the_file_back_before_any_scan(tmp_path, monkeypatch):
+    path = _small_with(tmp_path, lambda header, rows: rows.extend([["Total"] + [""] * (len(header) - 1), [""] * 3]))
+    python, duckdb = both("plan", path, "--format", "json", *AS_OF)
+    assert_same(python, duckdb)
+    assert "a total row" in python.stderr
+
+    def no_scan(*args, **kwargs):
+        raise AssertionError("scanned a file the last row already hands back")
+    monkeypatch.setattr(fastpath, "_Scan", no_scan)
+    with pytest.raises(fastpath.Fallback, match="last row's employee number"):
+        fastpath.read(str(path), config_mod.load(), as_of=dt.date(2026, 10, 1))
+
+
+@pytest.mark.parametrize("odd, message", [(["T0042"], "1 row whose"), (["", " 10000002", "0042"], "3 rows whose")])
+def test_employee_numbers_that_are_not_plain_numbers_hand_the_file_back(tmp_path, odd, message):
+    """Text ids, blanks, spaces and leading zeros anywhere but the last row: scan 2 finds them."""
+    def change(header, rows):
+        eid = header.index("Employee Number")
+        for k, text in enumerate(odd, 2):
+            rows[k][eid] = text
+    path = _small_with(tmp_path, change)
+    with pytest.raises(fastpath.Fallback, match=message):
+        fastpath.read(str(path), config_mod.load(), as_of=dt.date(2026, 10, 1))
+    assert_same(*both("plan", path, "--format", "json", *AS_OF))
+
+
 def test_stdin_is_the_plain_paths():
     path = DATA / "staff_small.csv"
     python, duckdb = both("plan", "-", "--format", "json", *AS_OF, input=path.read_bytes())
