@@ -173,7 +173,8 @@ def _last_row(path: str, eid: int) -> None:
     except csv.Error:
         return   # the scans say what it is
     number = cells[eid] if eid < len(cells) else ""
-    if not (number.isascii() and number.isdigit() and str(int(number)) == number):
+    # digits, no leading zero, and few enough to be a BIGINT (as _PLAIN_NUMBER asks), not turned into a number
+    if not (number.isascii() and number.isdigit() and len(number) < 19 and (number == "0" or number[0] != "0")):
         raise Fallback("the last row's employee number is not a plain number (a total row?)")
 
 
@@ -235,6 +236,10 @@ class _Scan:
                 self._discover()
                 watch.phase = 1
                 out = self._people(trained)
+        except (self.duckdb.InterruptException, RuntimeError) as e:
+            if isinstance(e, RuntimeError) and not str(e).startswith("Query interrupted"):
+                raise
+            raise KeyboardInterrupt from None   # Ctrl-C during a query: stop, as the plain path does
         except self.duckdb.Error as e:
             raise Fallback(f"duckdb: {str(e).splitlines()[0]}") from None
         finally:

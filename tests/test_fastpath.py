@@ -212,6 +212,32 @@ def test_employee_numbers_that_are_not_plain_numbers_hand_the_file_back(tmp_path
     assert_same(*both("plan", path, "--format", "json", *AS_OF))
 
 
+def test_a_last_row_with_thousands_of_digits_is_handed_back(tmp_path):
+    """Python will not turn over 4,300 digits into a number: the last row's check must not try."""
+    def change(header, rows):
+        rows[-1][header.index("Employee Number")] = "9" * 4301
+    path = _small_with(tmp_path, change)
+    with pytest.raises(fastpath.Fallback, match="last row"):
+        fastpath.read(str(path), config_mod.load(), as_of=dt.date(2026, 10, 1))
+    assert_same(*both("plan", path, "--format", "json", *AS_OF))
+
+
+@pytest.mark.parametrize("stop", ["Query interrupted", "InterruptException"])
+def test_ctrl_c_during_a_query_stops_the_run(monkeypatch, stop):
+    """duckdb turns Ctrl-C into an error of its own: that is an interrupt, not a reason to read the file
+    again the plain way."""
+    import duckdb
+
+    def interrupted(self):
+        raise RuntimeError(stop) if stop == "Query interrupted" else duckdb.InterruptException("interrupted")
+    monkeypatch.setattr(fastpath._Scan, "_discover", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fastpath.read(str(DATA / "staff_small.csv"), config_mod.load(), as_of=dt.date(2026, 10, 1))
+    monkeypatch.setattr(fastpath._Scan, "_discover", lambda self: (_ for _ in ()).throw(RuntimeError("other")))
+    with pytest.raises(RuntimeError, match="other"):   # a bug stays a bug
+        fastpath.read(str(DATA / "staff_small.csv"), config_mod.load(), as_of=dt.date(2026, 10, 1))
+
+
 def test_stdin_is_the_plain_paths():
     path = DATA / "staff_small.csv"
     python, duckdb = both("plan", "-", "--format", "json", *AS_OF, input=path.read_bytes())
