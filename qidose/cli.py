@@ -369,6 +369,9 @@ def compare(log, staff, scenario_files, set_values, fmt, output, **opts):
 
 def main() -> None:
     """The console script: like `cli()`, but quiet on a closed pipe and on Ctrl-C, and quick to leave."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:   # started with it closed (`2>&-`): as if sent to /dev/null
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
     try:
         cli.main(prog_name="qidose")
     except SystemExit as e:

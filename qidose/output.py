@@ -27,18 +27,32 @@ def check_target(path: str, inputs: tuple[str, ...] = ()) -> tuple[Path, Path]:
     return target, folder
 
 
+def _stream(target: Path) -> bool:
+    """A pipe, a device, or a path to a stream such as /dev/stdout or /proc/self/fd/1 (which may lead
+    to a file the shell opened for us: replacing it would replace /dev/stdout, or leave the shell's
+    file empty)."""
+    if str(target.absolute()).startswith(("/dev/", "/proc/")):
+        return True
+    return target.exists() and not target.is_file()
+
+
 def write_atomic(path: str, data: str | bytes, inputs: tuple[str, ...] = ()) -> None:
     """Write to a temporary file beside `path`, then rename over it: all or nothing."""
     target, folder = check_target(path, inputs)
     mode = "wb" if isinstance(data, bytes) else "w"
     text = {} if mode == "wb" else {"encoding": "utf-8", "newline": ""}
-    if target.exists() and not target.is_file():   # a pipe or device, as /dev/stdout: written to, not replaced
+    if _stream(target):   # written to, not replaced
         try:
             with open(target, mode, **text) as f:
                 f.write(data)
         except OSError as e:
             raise OutputError(f"-o {path}: cannot write ({e.strerror})") from None
         return
+    try:
+        target = target.resolve()   # through symlinks: the file a link leads to is replaced, the link kept
+    except (OSError, RuntimeError) as e:   # a loop of links
+        raise OutputError(f"-o {path}: cannot write ({getattr(e, 'strerror', None) or e})") from None
+    folder = target.parent
     try:
         import tempfile   # only when writing a file: it costs a few ms of start-up
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)

@@ -394,6 +394,48 @@ def test_a_refused_paper_leaves_no_chart_behind(tmp_path, run):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["staff.md"]
 
 
+def test_output_to_proc_self_fd_writes_through_it(tmp_path):
+    """-o /proc/self/fd/1 (as /dev/stdout) while stdout is a file: the file the shell opened gets the plan;
+    the path is written to, not replaced (replacing /dev/stdout would replace the link itself)."""
+    out = tmp_path / "out.json"
+    with open(out, "wb") as f:
+        done = subprocess.run(QIDOSE + ["plan", str(TINY), "--format", "json", "-o", "/proc/self/fd/1", *AS_OF],
+                              stdout=f, stderr=subprocess.PIPE, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert _json(out.read_text(encoding="utf-8"))["organisation"]["staff_in_post"] > 0
+
+
+def test_output_through_a_symlink_keeps_the_link(tmp_path, run):
+    real = tmp_path / "plans" / "plan-2026.json"
+    real.parent.mkdir()
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "plan.json"
+    link.symlink_to(real)
+    ran = run(["plan", TINY, "--format", "json", "-o", link, *AS_OF])
+    assert ran.code == 0, ran.stderr
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert _json(real.read_text(encoding="utf-8"))["organisation"]["staff_in_post"] > 0
+    assert [p.name for p in real.parent.iterdir()] == ["plan-2026.json"]   # no temporary file left
+    loop = tmp_path / "loop.json"
+    loop.symlink_to(loop)
+    ran = run(["plan", TINY, "--format", "json", "-o", loop, *AS_OF])
+    assert ran.code == 1 and "cannot write" in ran.stderr and ran.crashed() == ""
+
+
+def test_closed_standard_streams_are_as_if_sent_to_dev_null(tmp_path):
+    """`qidose ... 2>&-` or `>&-` in a cron job: the run goes on (the -o file is written), exit 0."""
+    out = tmp_path / "plan.json"
+    plan = " ".join(QIDOSE) + f" plan {TINY} --format json --as-of 2026-10-01 -o {out}"
+    for redirect in ("2>&-", ">&-", ">&- 2>&-"):
+        out.unlink(missing_ok=True)
+        done = subprocess.run(["bash", "-c", f"{plan} {redirect}"], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, (redirect, done.stderr)
+        assert _json(out.read_text(encoding="utf-8"))["organisation"]["staff_in_post"] > 0
+    done = subprocess.run(["bash", "-c", " ".join(QIDOSE) + " --version >&-"], capture_output=True, text=True,
+                          timeout=60)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
 def test_output_to_a_pipe_writes_to_it(tmp_path, run):
     """-o a named pipe (or /dev/stdout): written to, never replaced by a regular file."""
     import threading
