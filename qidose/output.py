@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -28,12 +29,23 @@ def check_target(path: str, inputs: tuple[str, ...] = ()) -> tuple[Path, Path]:
 
 
 def _stream(target: Path) -> bool:
-    """A pipe, a device, or a path to a stream such as /dev/stdout or /proc/self/fd/1 (which may lead
-    to a file the shell opened for us: replacing it would replace /dev/stdout, or leave the shell's
-    file empty)."""
-    if str(target.absolute()).startswith(("/dev/", "/proc/")):
+    """A pipe or a device, or the file our own stdout or stderr is (as -o /dev/stdout names it when the
+    shell sends stdout to a file: replacing the path would replace the /dev/stdout link itself, or
+    leave the shell's file empty). Written to in place, not replaced."""
+    try:
+        found = target.stat()
+    except OSError:
+        return False   # not there yet: a new file
+    if not stat.S_ISREG(found.st_mode):
         return True
-    return target.exists() and not target.is_file()
+    for fd in (1, 2):
+        try:
+            ours = os.fstat(fd)
+        except OSError:
+            continue
+        if (ours.st_dev, ours.st_ino) == (found.st_dev, found.st_ino):
+            return True
+    return False
 
 
 def write_atomic(path: str, data: str | bytes, inputs: tuple[str, ...] = ()) -> None:
