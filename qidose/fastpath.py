@@ -307,13 +307,13 @@ class _Scan:
                                ("pid", "INTEGER")], [(cid, *c) for cid, c in enumerate(self.combinations)])
 
     def _map_fte(self, ftes) -> None:
-        values, counts = {}, Counter()
+        """Each distinct FTE value of the rows in post, (value, rows), read as the plain path reads it."""
+        values, counts = {}, {}
         for raw, n in ftes:
-            if raw not in values:
-                value, problem = parse_fte(raw) if "fte" in self.index else (0.0, None)
-                values[raw] = (round(value * _FTE_UNIT), problem, value)
-            if values[raw][1] is not None:
-                counts[raw] += n
+            value, problem = parse_fte(raw) if "fte" in self.index else (0.0, None)
+            values[raw] = (round(value * _FTE_UNIT), problem, value)
+            if problem is not None:
+                counts[raw] = n
         for raw, n in counts.items():   # the plain path names every such row
             _, (kind, what), value = values[raw]
             self.wanted.setdefault("fte-" + kind, set()).add(raw)
@@ -323,15 +323,14 @@ class _Scan:
         self._table("ftes", [("fte", "VARCHAR"), ("u", "INTEGER")], [(raw, v[0]) for raw, v in values.items()])
 
     def _map_dates(self, dates) -> None:
+        """Each distinct start date of the rows in post, (text, rows): its category, as the plain path reads it."""
         values, bad = {}, 0
         for raw, n in dates:
-            if raw not in values:
-                date = parse_date(raw) if "start_date" in self.index else None
-                values[raw] = (_UNDATED if date is None else _EARLIER if date <= self.year_ago
-                               else _RECENT if date <= self.as_of else _LATER)
-                if date is None and raw.strip():
-                    self.wanted.setdefault("date", set()).add(raw)
-            if raw in self.wanted.get("date", ()):
+            date = parse_date(raw) if "start_date" in self.index else None
+            values[raw] = (_UNDATED if date is None else _EARLIER if date <= self.year_ago
+                           else _RECENT if date <= self.as_of else _LATER)
+            if date is None and raw.strip():
+                self.wanted.setdefault("date", set()).add(raw)
                 bad += n      # the plain path names every such row
         if bad:
             self.kinds["date"] = (bad, _TEXT["date"])
