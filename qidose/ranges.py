@@ -218,12 +218,15 @@ def _read_range(reader: RowReader, path: str, start: int, stop: int | None, numb
     child = RowReader(reader.config, reader.index, reader.by_index, Diagnostics(reader.diagnostics.source),
                       reader.as_of, source, reader.columns, number)
     child.read()
+    # the bitmap's bytes in use only: ESR's employee numbers start in the millions
+    first = len(child.seen) - len(child.seen.lstrip(b"\0"))
+    end = max(len(child.seen.rstrip(b"\0")), first)
     tell({
-        "lines": source.line(), "seen": len(child.seen), "base": child.base,
+        "lines": source.line(), "seen": (first, end - first), "base": child.base,
         "keys": [key for key, n in child.combination_of.items() if n >= 0],   # in number order
         "combinations": child.combinations, "rows": len(child.ids), "not_in_post": child.not_in_post,
         "warnings": child.diagnostics.warnings, "key_events": child.key_events,
-    }, [child.seen])
+    }, [memoryview(child.seen)[first:end]])
     cross = set(ask())
     matched, ids, codes = child.merge(child.training_by_number(trained), cross)
     child.fold_tallies()
@@ -251,7 +254,7 @@ def _absorb(reader: RowReader, part: dict, stream, lines_before: int, cross: set
     reader.not_in_post += part["not_in_post"]
     _absorb_warnings(reader, part, lines_before)
     try:
-        _absorb_seen(reader, stream, part["seen"], cross, last)
+        _absorb_seen(reader, stream, *part["seen"], cross, last)
     except (EOFError, OSError):   # the child died while sending
         raise ReadAgain from None
 
@@ -278,26 +281,27 @@ def _absorb_merged(reader: RowReader, part: dict, stream, rows: list) -> int:
     return part["matched"]
 
 
-def _absorb_seen(reader: RowReader, stream, size: int, cross: set, last: bool) -> None:
-    """A child's bitmap of employee numbers, read in blocks: numbers met here (or in an earlier range)
-    and there are people with rows in more than one range; the rest are added for the ranges after it."""
+def _absorb_seen(reader: RowReader, stream, start: int, size: int, cross: set, last: bool) -> None:
+    """A child's bitmap of employee numbers (the `size` bytes of it from byte `start`; the rest are zero),
+    read in blocks: numbers met here (or in an earlier range) and there are people with rows in more than
+    one range; the rest are added for the ranges after it."""
     mine = reader.seen
-    if not last and size > len(mine):
-        mine.extend(bytes(size - len(mine)))
-    for at in range(0, size, _BLOCK):
-        theirs = stream.read(min(_BLOCK, size - at))
-        if len(theirs) < min(_BLOCK, size - at):
+    if not last and start + size > len(mine):
+        mine.extend(bytes(start + size - len(mine)))
+    for at in range(start, start + size, _BLOCK):
+        want = min(_BLOCK, start + size - at)
+        theirs = stream.read(want)
+        if len(theirs) < want:
             raise EOFError("a child's bitmap ended early")
-        block = len(theirs)
-        both = int.from_bytes(mine[at:at + block], "little") & int.from_bytes(theirs, "little")
+        both = int.from_bytes(mine[at:at + want], "little") & int.from_bytes(theirs, "little")
         if both:
-            both = both.to_bytes(block, "little")
+            both = both.to_bytes(want, "little")
             for run in _NONZERO.finditer(both):   # the bytes that hold a number met in both
                 for byte in range(run.start(), run.end()):
                     cross.update((at + byte) << 3 | bit for bit in range(8) if both[byte] >> bit & 1)
         if not last:
-            mine[at:at + block] = (int.from_bytes(mine[at:at + block], "little")
-                                   | int.from_bytes(theirs, "little")).to_bytes(block, "little")
+            mine[at:at + want] = (int.from_bytes(mine[at:at + want], "little")
+                                  | int.from_bytes(theirs, "little")).to_bytes(want, "little")
 
 
 def _absorb_warnings(reader: RowReader, part: dict, lines_before: int) -> None:
