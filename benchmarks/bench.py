@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench.py            # 1.5k, 6.5k, 30k, messy 30k and 1.6M rows
     .venv/bin/python benchmarks/bench.py --quick    # up to 30k rows only
     .venv/bin/python benchmarks/bench.py --runs 7 --markdown
+    .venv/bin/python benchmarks/bench.py --excel    # the same lists as .xlsx workbooks, by each reader
 
 Files are generated once into benchmarks/data/ (git-ignored; fixed seed; 1.6M rows take ~20 s).
 Every job runs as its own process, as a user would run it, imports included: its wall time is the
@@ -35,6 +36,8 @@ SIZES = [("1.5k", 1_500, False), ("6.5k", 6_500, False), ("30k", 30_000, False),
          ("1.6M", 1_600_000, False)]
 QUICK = 30_000
 QIDOSE_JOBS = ["qidose python", "qidose python --jobs 1", "qidose duckdb"]
+EXCEL_JOBS = ["qidose xlsx", "qidose xlsx openpyxl"]
+EXCEL_SIZES = [("1.5k xlsx", 1_500), ("6.5k xlsx", 6_500), ("30k xlsx", 30_000)]
 REFERENCES = ["csv_count", "csv_rules", "dictreader", "pandas", "pandas_tuned", "polars", "duckdb"]
 NEEDS = {"pandas": "pandas", "pandas_tuned": "pandas", "polars": "polars", "duckdb": "duckdb",
          "qidose duckdb": "duckdb"}
@@ -42,6 +45,8 @@ LABELS = {
     "qidose python": "`qidose plan --format json --engine python` (default `--jobs`: a process per 3 MB, up to the CPUs)",
     "qidose python --jobs 1": "`qidose plan --format json --engine python --jobs 1` (one process)",
     "qidose duckdb": "`qidose plan --format json --engine duckdb`",
+    "qidose xlsx": "`qidose plan --format json` of the .xlsx (python-calamine, in a child process)",
+    "qidose xlsx openpyxl": "the same, read by openpyxl (as a workbook over 10 MB is)",
     "csv_count": "Python `csv.reader`, just counting rows",
     "csv_rules": "`csv.reader` + classification + per-level sums",
     "dictreader": "`csv.DictReader` version of the same",
@@ -63,7 +68,29 @@ def data_file(rows: int, messy: bool) -> Path:
     return path
 
 
+def excel_file(rows: int) -> Path:
+    """The generated list of about `rows` rows as an .xlsx workbook (made once from the CSV file)."""
+    path = DATA / f"esr_{rows}.xlsx"
+    if not path.exists():
+        import csv
+        import openpyxl
+        print(f"generating {path.name} ...", file=sys.stderr, flush=True)
+        book = openpyxl.Workbook(write_only=True)
+        sheet = book.create_sheet("Staff in post")
+        with data_file(rows, False).open(encoding="utf-8-sig", newline="") as f:
+            for row in csv.reader(f):
+                sheet.append(row)
+        book.save(path)
+    return path
+
+
 def command(job: str, path: Path | None) -> list[str]:
+    if job == "qidose xlsx":
+        return QIDOSE + ["plan", str(path), "--format", "json", *AS_OF]
+    if job == "qidose xlsx openpyxl":
+        argv = ["qidose", "plan", str(path), "--format", "json", *AS_OF]
+        return [sys.executable, "-c", "import sys; import qidose.workbook as w; w.XLSX_WHOLE_BYTES = 0; "
+                f"sys.argv = {argv!r}; from qidose.cli import main; main()"]
     if job.startswith(("qidose --version", "qidose -h")):
         return QIDOSE + [job.split()[1]]
     if job.startswith("qidose "):
@@ -142,7 +169,7 @@ def _ratio(a: dict | None, b: dict | None) -> str:
 
 def report(results: dict, info: dict, skipped: dict, markdown: bool) -> str:
     sizes = [s for s in results if s != "start-up"]
-    jobs = [j for j in QIDOSE_JOBS + REFERENCES if any(j in results[s] for s in sizes)]
+    jobs = [j for j in QIDOSE_JOBS + EXCEL_JOBS + REFERENCES if any(j in results[s] for s in sizes)]
     out = []
     out.append(f"machine: {info['cpus']} CPUs, {info['cpu']}, Python {info['python']}; "
                f"load average before {info['load_before'][0]:.2f}, after {info['load_after'][0]:.2f}")
@@ -202,6 +229,7 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", nargs="*", help="only these sizes (e.g. 30k 1.6M)")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument("--excel", action="store_true", help="only the .xlsx lists (1.5k, 6.5k, 30k), by each reader")
     parser.add_argument("--checkout", action="store_true",
                         help="run this checkout's modules as they are (without bytecode if PYTHONDONTWRITEBYTECODE "
                              "is set), not a compiled copy as pip installs it")
@@ -219,23 +247,31 @@ def main(argv=None) -> int:
     try:
         info["package"] = "this checkout" if args.checkout else "a copy with compiled bytecode, as pip installs it"
         startup = ["qidose --version", "qidose -h", "qidose --version (compiled)", "qidose -h (compiled)"]
-        if not args.only or any(j in args.only for j in startup):
-            print("start-up ...", file=sys.stderr, flush=True)
-            results["start-up"] = measure([j for j in startup if not args.only or j in args.only], None,
-                                          max(args.runs, 21), compiled)
-        if args.checkout:
+        if args.checkout and args.excel:
             compiled = None
-        for label, rows, messy in SIZES:
-            if (args.quick and rows > QUICK) or (args.sizes and label not in args.sizes):
-                continue
-            path = data_file(rows, messy)
-            runs = args.big_runs if rows > QUICK else args.runs
-            size_jobs = jobs if not messy else [j for j in jobs if j.startswith("qidose")]
-            if not size_jobs:
-                continue
-            print(f"{label} ({path.stat().st_size / 2**20:.0f} MB), {runs} runs of {len(size_jobs)} jobs ...",
-                  file=sys.stderr, flush=True)
-            results[label] = measure(size_jobs, path, runs, compiled)
+        if args.excel:   # the .xlsx lists only
+            for label, rows in EXCEL_SIZES:
+                path = excel_file(rows)
+                print(f"{label} ({path.stat().st_size / 2**20:.1f} MB), {args.runs} runs ...", file=sys.stderr, flush=True)
+                results[label] = measure(EXCEL_JOBS, path, args.runs, compiled)
+        else:
+            if not args.only or any(j in args.only for j in startup):
+                print("start-up ...", file=sys.stderr, flush=True)
+                results["start-up"] = measure([j for j in startup if not args.only or j in args.only], None,
+                                              max(args.runs, 21), compiled)
+            if args.checkout:
+                compiled = None
+            for label, rows, messy in SIZES:
+                if (args.quick and rows > QUICK) or (args.sizes and label not in args.sizes):
+                    continue
+                path = data_file(rows, messy)
+                runs = args.big_runs if rows > QUICK else args.runs
+                size_jobs = jobs if not messy else [j for j in jobs if j.startswith("qidose")]
+                if not size_jobs:
+                    continue
+                print(f"{label} ({path.stat().st_size / 2**20:.0f} MB), {runs} runs of {len(size_jobs)} jobs ...",
+                      file=sys.stderr, flush=True)
+                results[label] = measure(size_jobs, path, runs, compiled)
         info["load_after"] = os.getloadavg()
     finally:
         shutil.rmtree(copy, ignore_errors=True)

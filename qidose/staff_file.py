@@ -76,7 +76,8 @@ def open_rows(path: str, options: ReadOptions) -> RowSource:
         raise InputError(f"{name}: cannot read ({e.strerror})") from None
     if suffix in _EXCEL or raw.read(4) == b"PK\x03\x04":
         raw.close()
-        return _excel_source(p, name, options)
+        from qidose.workbook import excel_source
+        return excel_source(p, name, options)
     if options.sheet:
         raise UsageError(f"--sheet {options.sheet!r}: {name} is not an .xlsx file")
     raw.seek(0)
@@ -337,48 +338,3 @@ def _open_quote_row(path: Path, encoding: str, delimiter: str) -> int | None:
         return None
     return None
 
-
-# -- Excel ---------------------------------------------------------------------------------------
-
-def _excel_source(p: Path, name: str, options: ReadOptions) -> RowSource:
-    try:
-        import openpyxl
-    except ImportError:
-        raise InputError(f"{name}: reading .xlsx needs openpyxl (pip install openpyxl), or save the sheet as CSV") from None
-    try:   # a file object, so that a workbook saved with a .csv name is still read
-        book = openpyxl.load_workbook(open(p, "rb"), read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises many kinds for a damaged or non-Excel file
-        raise InputError(f"{name}: not a readable .xlsx workbook ({type(e).__name__}); "
-                         f"open it in Excel and save it again, or save the sheet as CSV") from None
-    if options.sheet is not None and options.sheet not in book.sheetnames:
-        book.close()
-        raise UsageError(f"--sheet {options.sheet!r}: {name} has the sheets {', '.join(book.sheetnames)}")
-    sheet = book[options.sheet] if options.sheet is not None else book.worksheets[0]
-    if not hasattr(sheet, "iter_rows"):   # a chart sheet
-        book.close()
-        raise UsageError(f"--sheet {options.sheet!r}: that sheet of {name} is a chart, not cells; "
-                         f"give the sheet that holds the staff list")
-    position = [0]
-
-    def rows() -> Iterator[list[str]]:
-        try:
-            for values in sheet.iter_rows(values_only=True):
-                position[0] += 1
-                yield [_cell_text(v) for v in values]
-        finally:
-            book.close()
-
-    def explain(error: Exception) -> InputError:
-        return InputError(f"{name} row {position[0]}: cannot read the cell values ({type(error).__name__})")
-
-    return RowSource(name, rows(), lambda: position[0], explain, p.stat().st_size, tuple(book.sheetnames))
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
-    return str(value)
