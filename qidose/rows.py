@@ -219,8 +219,9 @@ class RowReader:
         return cells
 
     def _pad(self, cells: list[str]) -> list[str]:
-        """A short (ragged) row: pad it with empty cells (a row of one empty cell is a blank line)."""
-        if len(cells) > 1 and any(cells):
+        """A short (ragged) row: pad it with empty cells (a row of one empty cell is a blank line; a sheet's
+        row ends at its last value, so it is not ragged)."""
+        if len(cells) > 1 and any(cells) and not self.source.sheets:
             self.diagnostics.warn("ragged", self.source.line(), "fewer cells than the header", "read with the missing cells empty")
         return cells + [""] * (self.width - len(cells) + 1)
 

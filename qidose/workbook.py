@@ -7,8 +7,10 @@ Two readers give the same rows: every row from row 1 and every cell from column 
   against 9.5 s for openpyxl. It holds the sheet in memory (about 1.7 KB a row), and a workbook whose
   cells lie very far apart can make it ask for more memory than there is, which ends the process
   with no message. So where the system can fork, it reads in a child process under a memory limit,
-  and sends the rows back; if the child dies, openpyxl reads the workbook instead.
-- openpyxl streams any workbook in read-only mode, in little memory whatever its size.
+  and sends the rows back. openpyxl reads the workbook instead if the child dies, if calamine cannot
+  read it, or if it holds a whole number too large for calamine's 64-bit floats to keep exactly.
+- openpyxl streams any workbook in read-only mode, in little memory whatever its size, and reads every
+  row there is, whatever size the workbook records for the sheet.
 """
 
 from __future__ import annotations
@@ -53,9 +55,18 @@ def _missing_sheet(name: str, sheet: str, names: list[str]) -> UsageError:
     return UsageError(f"--sheet {sheet!r}: {name} has the sheets {', '.join(names)}")
 
 
-def _chart_sheet(name: str, sheet: str | None) -> UsageError:
+def _chart_sheet(name: str, sheet: str | None) -> QidoseError:
+    if sheet is None:
+        return InputError(f"{name}: the workbook has no sheet of cells, only charts; save the staff list as CSV")
     return UsageError(f"--sheet {sheet!r}: that sheet of {name} is a chart, not cells; "
                       f"give the sheet that holds the staff list")
+
+
+class _Inexact(Exception):
+    """A whole number beyond 2**53 in a cell: calamine's float has lost its last digits."""
+
+
+_EXACT = 2.0 ** 53
 
 
 def _cell_text(value) -> str:
@@ -74,19 +85,27 @@ def _calamine_source(calamine, p: Path, name: str, options: ReadOptions, size: i
     """The sheet's rows read by calamine, in a child process where the system can fork; None if the
     child died (openpyxl reads the workbook then)."""
     if not hasattr(os, "fork"):
-        names, rows = _read_whole(calamine, p, name, options)
-        return _source(name, rows, size, names)
+        try:
+            names, sheet = _read_whole(calamine, p, name, options)
+            _check_exact(sheet)
+        except (_Unread, _Inexact):
+            return None
+        return _source(name, _rows_of(sheet), size, names)
     from qidose.ranges import Child, Refused
     child = Child(lambda tell, ask: _send_rows(calamine, p, name, options, tell))
     try:
         (kind, value), _ = child.result()
     except Refused:   # it died loading the workbook
+        kind = "died"
+    except BaseException:   # Ctrl-C: the child ends with us
         child.cancel()
-        return None
-    if kind == "error":
-        child.close()
-        error, message = value
-        raise (UsageError if error == "UsageError" else InputError)(message)
+        raise
+    if kind != "names":
+        child.cancel()
+        if kind == "error":
+            error, message = value
+            raise (UsageError if error == "UsageError" else InputError)(message)
+        return None   # it died, could not read the workbook, or found a number it cannot keep exactly
 
     def rows() -> Iterator[list[str]]:
         try:
@@ -110,27 +129,36 @@ def _send_rows(calamine, p: Path, name: str, options: ReadOptions, tell) -> None
     resource.setrlimit(resource.RLIMIT_AS, (_CHILD_MEMORY, _CHILD_MEMORY))
     os.dup2(os.open(os.devnull, os.O_WRONLY), 2)   # Rust's last words on running out of memory are not the user's
     try:
-        names, rows = _read_whole(calamine, p, name, options)
+        names, sheet = _read_whole(calamine, p, name, options)
+        _check_exact(sheet)
+    except (_Unread, _Inexact):
+        tell(("openpyxl", None))
+        return
     except QidoseError as e:
         tell(("error", (type(e).__name__, str(e))))
         return
     tell(("names", names))
+    rows = _rows_of(sheet)
     while chunk := list(itertools.islice(rows, _CHUNK)):
         tell(("rows", chunk))
     tell(("end", None))
 
 
-def _read_whole(calamine, p: Path, name: str, options: ReadOptions) -> tuple[list[str], Iterator[list[str]]]:
-    """(the workbook's sheet names, the rows of the sheet to read) as openpyxl gives them."""
+class _Unread(Exception):
+    """calamine cannot read the workbook (openpyxl may: it says what is wrong if it cannot)."""
+
+
+def _read_whole(calamine, p: Path, name: str, options: ReadOptions):
+    """(the workbook's sheet names, the sheet to read), loaded whole."""
     try:
         with open(p, "rb") as f:   # by its bytes, so that a workbook saved with a .csv name is still read
             book = calamine.CalamineWorkbook.from_filelike(f)
         names = list(book.sheet_names)
         kinds = [meta.typ for meta in book.sheets_metadata]
-        if not names:
-            raise ValueError("no sheets")
-    except Exception as e:
-        raise _unreadable(name, type(e).__name__) from None
+    except Exception:
+        raise _Unread from None
+    if not names:
+        raise _Unread
     cells = calamine.SheetTypeEnum.WorkSheet
     if options.sheet is not None and options.sheet not in names:
         raise _missing_sheet(name, options.sheet, names)
@@ -141,10 +169,18 @@ def _read_whole(calamine, p: Path, name: str, options: ReadOptions) -> tuple[lis
     if kinds[index] != cells:
         raise _chart_sheet(name, options.sheet)
     try:
-        sheet = book.get_sheet_by_index(index)
-    except Exception as e:
-        raise _unreadable(name, type(e).__name__) from None
-    return names, _rows_of(sheet)
+        return names, book.get_sheet_by_index(index)
+    except Exception:
+        raise _Unread from None
+
+
+def _check_exact(sheet) -> None:
+    """_Inexact if a cell holds a whole number calamine cannot keep exactly (over 2**53: openpyxl reads
+    the digits as written; Excel itself keeps 15)."""
+    for values in sheet.iter_rows():
+        for value in values:
+            if value.__class__ is float and (value >= _EXACT or value <= -_EXACT) and value.is_integer():
+                raise _Inexact
 
 
 def _rows_of(sheet) -> Iterator[list[str]]:
@@ -196,18 +232,32 @@ def _openpyxl_source(p: Path, name: str, options: ReadOptions, size: int) -> Row
         book = openpyxl.load_workbook(open(p, "rb"), read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a damaged or non-Excel file
         raise _unreadable(name, type(e).__name__) from None
+    from openpyxl.utils.escape import unescape
     if options.sheet is not None and options.sheet not in book.sheetnames:
         book.close()
         raise _missing_sheet(name, options.sheet, book.sheetnames)
-    sheet = book[options.sheet] if options.sheet is not None else book.worksheets[0]
+    try:
+        sheet = book[options.sheet] if options.sheet is not None else book.worksheets[0]
+    except Exception as e:   # no sheet of cells at all, or a sheet part missing
+        book.close()
+        if options.sheet is None and book.sheetnames:
+            raise _chart_sheet(name, None) from None
+        raise _unreadable(name, type(e).__name__) from None
     if not hasattr(sheet, "iter_rows"):   # a chart sheet
         book.close()
         raise _chart_sheet(name, options.sheet)
+    sheet.reset_dimensions()   # the size a workbook records can be stale: read every row there is
+
+    def text(cell) -> str:   # an error value (#N/A, #REF!) is no value; _x000D_ is a CR: as calamine reads them
+        if cell.data_type == "e":
+            return ""
+        value = cell.value
+        return unescape(value) if value.__class__ is str and "_x" in value else _cell_text(value)
 
     def rows() -> Iterator[list[str]]:
         try:
-            for cells in sheet.iter_rows():   # an error value (#N/A, #REF!) is no value, as calamine reads it
-                yield ["" if cell.data_type == "e" else _cell_text(cell.value) for cell in cells]
+            for cells in sheet.iter_rows():
+                yield [text(cell) for cell in cells]
         finally:
             book.close()
 

@@ -55,7 +55,7 @@ def awkward_workbook(path: Path, date1904: bool = False) -> Path:
     rows = [["Employee Number", "Start Date", "FTE", "Flag", "Sum", "Note", "Error"],
             [10000001, dt.datetime(2020, 2, 1), 1.0, True, 1, "x", 1],
             [10000002, dt.datetime(1999, 12, 31, 12, 30), 0.1 + 0.2, False, 1, "y", 1],
-            [1e20, dt.time(9, 30), -0.0, None, 1, "  spaced \n text ", 1],
+            [1e15, dt.time(9, 30), -0.0, None, 1, "  spaced \n text ", 1],
             [None, dt.timedelta(days=1, hours=2), 0.8, "True", 1, "z", 1]]
     for r, values in enumerate(rows, 3):
         for c, value in enumerate(values, 3):
@@ -100,8 +100,43 @@ def test_both_readers_give_the_same_cells_of_every_kind(tmp_path, date1904):
     first, second, third, fourth = calamine[3:7]
     assert first[2:] == ["10000001", "2024-02-02" if date1904 else "2020-02-01", "1", "True", "2", "a&b"]
     assert second[2:] == ["10000002", "2004-01-01" if date1904 else "1999-12-31", "0.3", "False", "1", "y"]
-    assert third[2:] == ["100000000000000000000", "09:30:00", "0", "", "1", "  spaced \n text ", "1"]
+    assert third[2:] == ["1000000000000000", "09:30:00", "0", "", "1", "  spaced \n text ", "1"]
     assert fourth[2:] == ["", "1 day, 2:00:00", "0.8", "True", "1", "rich text", "1"]   # #N/A, #DIV/0!: empty
+
+
+def staff_workbook(path: Path, change) -> Path:
+    """staff_tiny.xlsx with its first sheet's XML changed by `change(text) -> text`."""
+    source = zipfile.ZipFile(BAD / "staff_tiny.xlsx")
+    with zipfile.ZipFile(path, "w") as out:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = change(data.decode()).encode()
+            out.writestr(name, data)
+    return path
+
+
+def test_a_whole_number_beyond_2_to_the_53_is_read_exactly(tmp_path):
+    """calamine reads every number as a 64-bit float: 9007199254740993 would become ...992. openpyxl
+    reads the digits as written, so it reads such a workbook."""
+    path = staff_workbook(tmp_path / "big_id.xlsx",
+                          lambda text: re.sub(r'(<c r="A2"[^>]*>)<v>\d+</v>', r"\1<v>9007199254740993</v>", text))
+    import python_calamine
+    assert workbook._calamine_source(python_calamine, path, path.name, ReadOptions(), 1) is None
+    assert rows_by("openpyxl", path)[1][0] == "9007199254740993"
+
+
+def test_a_stale_recorded_size_does_not_lose_rows(tmp_path):
+    """A workbook records its sheet's size (<dimension>); openpyxl's read-only mode stopped there."""
+    path = staff_workbook(tmp_path / "stale.xlsx", lambda text: re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:C5"', text))
+    assert rows_by("openpyxl", path) == rows_by("calamine", path) == rows_by("openpyxl", BAD / "staff_tiny.xlsx")
+
+
+def test_a_carriage_return_is_read_alike(tmp_path):
+    """Excel keeps a CR in a cell as _x000D_: both readers give the CR."""
+    path = staff_workbook(tmp_path / "cr.xlsx", lambda text: re.sub(
+        r'<c r="B2"([^>]*?)( t="\w+")?>.*?</c>', r'<c r="B2"\1 t="inlineStr"><is><t>A_x000D_B</t></is></c>', text, count=1))
+    assert rows_by("calamine", path)[1][1] == rows_by("openpyxl", path)[1][1] == "A\rB"
 
 
 def test_both_readers_read_the_named_sheet_and_refuse_a_missing_one():
