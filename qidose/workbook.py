@@ -62,12 +62,6 @@ def _chart_sheet(name: str, sheet: str | None) -> QidoseError:
                       f"give the sheet that holds the staff list")
 
 
-class _Inexact(Exception):
-    """A whole number beyond 2**53 in a cell: calamine's float has lost its last digits."""
-
-
-_EXACT = 2.0 ** 53
-
 
 def _cell_text(value) -> str:
     if value is None:
@@ -82,8 +76,8 @@ def _cell_text(value) -> str:
 # -- python-calamine ---------------------------------------------------------------------------------
 
 def _calamine_source(calamine, p: Path, name: str, options: ReadOptions, size: int) -> RowSource | None:
-    """The sheet's rows read by calamine, in a child process where the system can fork; None if the
-    child died (openpyxl reads the workbook then)."""
+    """The sheet's rows read by calamine, in a child process where the system can fork; None when openpyxl
+    is to read the workbook (the child died, calamine cannot read it, or a number it cannot keep exactly)."""
     if not hasattr(os, "fork"):
         try:
             names, sheet = _read_whole(calamine, p, name, options)
@@ -126,7 +120,10 @@ def _calamine_source(calamine, p: Path, name: str, options: ReadOptions, size: i
 def _send_rows(calamine, p: Path, name: str, options: ReadOptions, tell) -> None:
     """In the child: the sheet names once the sheet is loaded, then its rows, a chunk at a time."""
     import resource
-    resource.setrlimit(resource.RLIMIT_AS, (_CHILD_MEMORY, _CHILD_MEMORY))
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (_CHILD_MEMORY, _CHILD_MEMORY))
+    except (ValueError, OSError):   # a system that will not set it: read without the limit
+        pass
     os.dup2(os.open(os.devnull, os.O_WRONLY), 2)   # Rust's last words on running out of memory are not the user's
     try:
         names, sheet = _read_whole(calamine, p, name, options)
@@ -172,6 +169,13 @@ def _read_whole(calamine, p: Path, name: str, options: ReadOptions):
         return names, book.get_sheet_by_index(index)
     except Exception:
         raise _Unread from None
+
+
+class _Inexact(Exception):
+    """A whole number beyond 2**53 in a cell: calamine's float has lost its last digits."""
+
+
+_EXACT = 2.0 ** 53
 
 
 def _check_exact(sheet) -> None:
