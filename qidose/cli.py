@@ -236,6 +236,9 @@ def _emit(text: str, output: str | None, inputs: tuple[str, ...]) -> None:
         # `qidose plan ... | head -1`: the reader has gone. Not an error; say nothing.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise click.exceptions.Exit(0) from None
+    except OSError as e:   # a full disk behind `> file`
+        from qidose.errors import OutputError
+        raise OutputError(f"cannot write the output to stdout ({e.strerror or e})") from None
 
 
 @cli.command(context_settings=CONTEXT)
@@ -384,6 +387,9 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
+    except OSError as e:   # as `qidose --version > /dev/full`: click's own output failed (a full disk)
+        sys.stderr.write(f"error: {e.filename + ': ' if e.filename else ''}{e.strerror or e}\n")
+        _leave(1)
 
 
 def _leave(code) -> None:
@@ -396,6 +402,10 @@ def _leave(code) -> None:
         sys.stdout.flush()
     except BrokenPipeError:   # the reader has gone: nothing more to say to it
         pass
+    except OSError as e:   # what is left unwritten is lost: say so, unless the command already failed
+        if not code:
+            code = 1
+            sys.stderr.write(f"error: cannot write the output to stdout ({e.strerror or e})\n")
     try:
         sys.stderr.flush()
     except OSError:

@@ -28,24 +28,23 @@ def check_target(path: str, inputs: tuple[str, ...] = ()) -> tuple[Path, Path]:
     return target, folder
 
 
-def _stream(target: Path) -> bool:
-    """A pipe or a device, or the file our own stdout or stderr is (as -o /dev/stdout names it when the
-    shell sends stdout to a file: replacing the path would replace the /dev/stdout link itself, or
-    leave the shell's file empty). Written to in place, not replaced."""
+def _stream(target: Path) -> str | None:
+    """How to write to `target` in place rather than replace it: "stdout" or "stderr" when it leads to
+    the very file our own stdout or stderr is (as -o /dev/stdout does when the shell sends stdout to a
+    file: replacing the path would replace the /dev/stdout link itself, and opening it afresh would
+    truncate a file the shell opened to append to); "open" for another pipe or device; None for a file."""
     try:
         found = target.stat()
     except OSError:
-        return False   # not there yet: a new file
-    if not stat.S_ISREG(found.st_mode):
-        return True
-    for fd in (1, 2):
+        return None   # not there yet: a new file
+    for name, fd in (("stdout", 1), ("stderr", 2)):
         try:
             ours = os.fstat(fd)
         except OSError:
             continue
         if (ours.st_dev, ours.st_ino) == (found.st_dev, found.st_ino):
-            return True
-    return False
+            return name
+    return None if stat.S_ISREG(found.st_mode) else "open"
 
 
 def write_atomic(path: str, data: str | bytes, inputs: tuple[str, ...] = ()) -> None:
@@ -53,10 +52,17 @@ def write_atomic(path: str, data: str | bytes, inputs: tuple[str, ...] = ()) -> 
     target, folder = check_target(path, inputs)
     mode = "wb" if isinstance(data, bytes) else "w"
     text = {} if mode == "wb" else {"encoding": "utf-8", "newline": ""}
-    if _stream(target):   # written to, not replaced
+    stream = _stream(target)
+    if stream is not None:   # written to, not replaced
         try:
-            with open(target, mode, **text) as f:
-                f.write(data)
+            if stream == "open":
+                with open(target, mode, **text) as f:
+                    f.write(data)
+            else:   # through our own stdout or stderr, as UTF-8 like every file qidose writes
+                own = getattr(sys, stream)
+                own.flush()
+                own.buffer.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+                own.buffer.flush()
         except OSError as e:
             raise OutputError(f"-o {path}: cannot write ({e.strerror})") from None
         return

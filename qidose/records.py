@@ -118,7 +118,8 @@ def _find_header(source, columns: dict[str, tuple[str, ...]]) -> tuple[int, int,
     if first is None:
         raise InputError(f"{source.name}: the file is empty; export the training records again")
     raise InputError(
-        f"{source.name}: no header row with an employee number column and a course column in the first {seen} rows "
+        f"{source.name}: no header row with an employee number column and a course column in "
+        f"{'the first row' if seen == 1 else f'the first {seen:,} rows'} "
         f"(looked for: {', '.join(columns['employee_id'][:3])}; and {', '.join(columns['course'][:4])}, ...); "
         f"add your column names under training_records.columns in the config")
 

@@ -77,10 +77,10 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
     if reader.rows_in_post == 0:
         unnumbered = diagnostics.warnings.get("no-id")
         if unnumbered is not None and unnumbered.count == reader.rows_read:
-            raise InputError(f"{source.name}: none of the {reader.rows_read:,} rows has an employee number (column "
+            raise InputError(f"{source.name}: {_rows_that(reader.rows_read, 'has no', 'has an')} employee number (column "
                              f"{header[index['employee_id']]!r} is empty; in a workbook its cells may be formulas "
                              f"saved without their values: open it in Excel and save it again, or export again)")
-        raise InputError(f"{source.name}: none of the {reader.rows_read:,} rows is a member of staff in post "
+        raise InputError(f"{source.name}: {_rows_that(reader.rows_read, 'is not a', 'is a')} member of staff in post "
                          f"(statuses kept: staff_list.in_post in the config); check the status column")
     whole, groups, unmatched = reader.census(trained or {})
     refusal = group_refusal(by, groups, whole.people)
@@ -162,7 +162,7 @@ def _find_header(source: RowSource, config: Config, options: ReadOptions, by: st
     sheets = f"; the workbook's other sheets: {', '.join(source.sheets[1:])} (choose one with --sheet)" \
         if len(source.sheets) > 1 and options.sheet is None else ""
     raise InputError(
-        f"{source.name}: no header row in the first {seen} rows names an employee number column "
+        f"{source.name}: no header row in {_first(seen)} names an employee number column "
         f"({', '.join(config.staff_list.columns['employee_id'])}) and another staff-list column (Staff Group, "
         f"Job Role, Grade, ...); is this a staff list? If the header is further down, give --skip-lines N; "
         f"if the employee number has another name, add it under staff_list.columns.employee_id{sheets}")
@@ -205,3 +205,12 @@ def _missing(name, wanted, header, what, extra=""):
     close = difflib.get_close_matches(wanted, found, n=1, cutoff=0.5)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return f"{name}: {what} is missing {extra}{hint}\n  columns found: {', '.join(found)}"
+
+
+def _rows_that(rows: int, one: str, many: str) -> str:
+    """'the one row has no', or 'none of the 22 rows has an'."""
+    return f"the one row {one}" if rows == 1 else f"none of the {rows:,} rows {many}"
+
+
+def _first(rows: int) -> str:
+    return "the first row" if rows == 1 else f"the first {rows:,} rows"

@@ -405,6 +405,41 @@ def test_output_to_proc_self_fd_writes_through_it(tmp_path):
     assert _json(out.read_text(encoding="utf-8"))["organisation"]["staff_in_post"] > 0
 
 
+def test_output_to_dev_stdout_appends_where_the_shell_appends(tmp_path):
+    """-o /dev/stdout >> FILE: the plan goes after what FILE held, as plain stdout would."""
+    out = tmp_path / "log.txt"
+    out.write_text("earlier\n", encoding="utf-8")
+    plan = " ".join(QIDOSE) + f" plan {TINY} --format csv --as-of 2026-10-01 -o /dev/stdout"
+    done = subprocess.run(["bash", "-c", f"{plan} >> {out}; echo after >> {out}"], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "earlier" and lines[1].startswith("group,level,") and lines[-1] == "after"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["plan", str(TINY), "--format", "json", *AS_OF], ["--version"], ["check-config"]])
+def test_a_full_disk_behind_stdout_is_a_clear_error(args):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(QIDOSE + args, stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "No space left on device" in done.stderr
+    assert done.stderr.count("error:") == 1
+
+
+@pytest.mark.parametrize("text, says", [
+    ("Employee Number,Job Role,Assignment Status\n,Nurse,Active Assignment\n", "the one row has no employee number"),
+    ("Employee Number,Job Role,Assignment Status\n1,Nurse,Left\n", "the one row is not a member of staff in post"),
+    ("Employee Number,Job Role,Assignment Status\n1,Nurse,Left\n2,Nurse,Left\n", "none of the 2 rows is a member"),
+    ("x\n", "no header row in the first row names"),
+])
+def test_messages_about_one_row_say_one_row(tmp_path, run, text, says):
+    path = tmp_path / "staff.csv"
+    path.write_text(text, encoding="utf-8")
+    ran = run(["plan", path, *AS_OF])
+    assert ran.code == 1 and says in ran.stderr and "1 rows" not in ran.stderr
+
+
 def test_output_through_a_symlink_keeps_the_link(tmp_path, run):
     real = tmp_path / "plans" / "plan-2026.json"
     real.parent.mkdir()
