@@ -1,6 +1,6 @@
 """The fast path for national-size staff lists: duckdb scans and sums, Python classifies.
 
-duckdb (the optional extra ``qidose[fast]``) reads a plain UTF-8 CSV file twice, in parallel:
+duckdb (the optional extra ``qidose[fast]``) reads a plain UTF-8 CSV file twice (each scan on all the CPUs):
 
 1. the distinct combinations of the values the rules read (status, staff group, job role, position
    title, grade, QI role, QI training, service, --by group). Python gives each distinct combination
