@@ -4,7 +4,7 @@ Two readers give the same rows: every row from row 1 and every cell from column 
 (``_cell_text``), an error value such as #N/A as an empty cell. tests/test_workbook.py holds them to it.
 
 - python-calamine (Rust) reads a workbook of up to XLSX_WHOLE_BYTES whole: 0.7 s for 30,000 rows,
-  against 6.5-9.5 s for openpyxl. It holds the sheet in memory (about 1.7 KB a row), and a workbook whose
+  against 3.4-9.5 s for openpyxl. It holds the sheet in memory (about 1.7 KB a row), and a workbook whose
   cells lie very far apart can make it ask for more memory than there is, which ends the process
   with no message. So where the system can fork, it reads in a child process under a memory limit,
   and sends the rows back. openpyxl reads the workbook instead if the child dies, if calamine cannot
