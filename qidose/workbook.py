@@ -201,7 +201,7 @@ def _rows_of(sheet) -> Iterator[list[str]]:
         for _ in range(start_row):
             yield [""] * (len(pad) + len(first))
     for values in itertools.chain((first,), values_of):
-        yield pad + [_cell_text(v) for v in values]
+        yield pad + [v if v.__class__ is str else _cell_text(v) for v in values]   # most cells are text
 
 
 def _source(name: str, rows: Iterator[list[str]], size: int, names: list[str]) -> RowSource:
