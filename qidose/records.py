@@ -20,7 +20,7 @@ from qidose.classify import Classifier
 from qidose.config import Config, fold
 from qidose.diagnostics import Diagnostics
 from qidose.errors import InputError
-from qidose.staff_file import ReadOptions, open_rows
+from qidose.staff_file import ReadOptions, first_rows, open_rows
 
 _HEADER_SEARCH = 30          # rows looked at for the header, as for a staff list
 
@@ -118,8 +118,7 @@ def _find_header(source, columns: dict[str, tuple[str, ...]]) -> tuple[int, int,
     if first is None:
         raise InputError(f"{source.name}: the file is empty; export the training records again")
     raise InputError(
-        f"{source.name}: no header row with an employee number column and a course column in "
-        f"{'the first row' if seen == 1 else f'the first {seen:,} rows'} "
+        f"{source.name}: no header row with an employee number column and a course column in {first_rows(seen)} "
         f"(looked for: {', '.join(columns['employee_id'][:3])}; and {', '.join(columns['course'][:4])}, ...); "
         f"add your column names under training_records.columns in the config")
 

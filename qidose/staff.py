@@ -17,7 +17,7 @@ from qidose.config import Config, fold
 from qidose.diagnostics import Diagnostics
 from qidose.errors import InputError, UsageError
 from qidose.rows import ReadAgain, RowReader
-from qidose.staff_file import ReadOptions, RowSource, open_rows
+from qidose.staff_file import ReadOptions, RowSource, first_rows, open_rows
 
 _HEADER_SEARCH = 30          # rows looked at for the header
 
@@ -162,7 +162,7 @@ def _find_header(source: RowSource, config: Config, options: ReadOptions, by: st
     sheets = f"; the workbook's other sheets: {', '.join(source.sheets[1:])} (choose one with --sheet)" \
         if len(source.sheets) > 1 and options.sheet is None else ""
     raise InputError(
-        f"{source.name}: no header row in {_first(seen)} names an employee number column "
+        f"{source.name}: no header row in {first_rows(seen)} names an employee number column "
         f"({', '.join(config.staff_list.columns['employee_id'])}) and another staff-list column (Staff Group, "
         f"Job Role, Grade, ...); is this a staff list? If the header is further down, give --skip-lines N; "
         f"if the employee number has another name, add it under staff_list.columns.employee_id{sheets}")
@@ -211,6 +211,3 @@ def _rows_that(rows: int, one: str, many: str) -> str:
     """'the one row has no', or 'none of the 22 rows has an'."""
     return f"the one row {one}" if rows == 1 else f"none of the {rows:,} rows {many}"
 
-
-def _first(rows: int) -> str:
-    return "the first row" if rows == 1 else f"the first {rows:,} rows"

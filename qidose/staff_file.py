@@ -55,6 +55,11 @@ class RowSource:
     stop_at: Callable[[int], bool] | None = None
 
 
+
+def first_rows(rows: int) -> str:
+    """'the first row' or 'the first 30 rows', for a message about the rows searched for a header."""
+    return "the first row" if rows == 1 else f"the first {rows:,} rows"
+
 def open_rows(path: str, options: ReadOptions) -> RowSource:
     """Open a staff list or training-records file. Raises InputError for unreadable files."""
     name = "stdin" if path == "-" else path
