@@ -394,7 +394,7 @@ def main() -> None:
 
 def _leave(code) -> None:
     """End the process once its output is flushed, without tearing the interpreter down: that frees
-    only what the system frees anyway, and took 10-15 ms of every command (benchmarks/README.md).
+    only what the system frees anyway, and took 11-19 ms of every command (benchmarks/README.md).
     Every file qidose writes is closed (and renamed into place) before the command returns."""
     if code is not None and not isinstance(code, int):
         sys.exit(code)   # a message for stderr: the usual way out prints it

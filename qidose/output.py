@@ -10,8 +10,8 @@ from pathlib import Path
 from qidose.errors import OutputError, UsageError
 
 
-def check_target(path: str, inputs: tuple[str, ...] = ()) -> tuple[Path, Path]:
-    """The file -o names and its folder, if qidose may write it there: not one of its inputs, not a
+def check_target(path: str, inputs: tuple[str, ...] = ()) -> Path:
+    """The file -o names, if qidose may write it there: not one of its inputs, not a
     folder, in a folder that exists. Raises UsageError saying why not."""
     target = Path(path)
     try:
@@ -25,7 +25,7 @@ def check_target(path: str, inputs: tuple[str, ...] = ()) -> tuple[Path, Path]:
             raise UsageError(f"-o {path}: the folder {folder} does not exist")
     except OSError as e:   # a name too long, a folder that cannot be searched
         raise UsageError(f"-o {path}: {e.strerror or e}; give another file name") from None
-    return target, folder
+    return target
 
 
 def _stream(target: Path) -> str | None:
@@ -49,7 +49,7 @@ def _stream(target: Path) -> str | None:
 
 def write_atomic(path: str, data: str | bytes, inputs: tuple[str, ...] = ()) -> None:
     """Write to a temporary file beside `path`, then rename over it: all or nothing."""
-    target, folder = check_target(path, inputs)
+    target = check_target(path, inputs)
     mode = "wb" if isinstance(data, bytes) else "w"
     text = {} if mode == "wb" else {"encoding": "utf-8", "newline": ""}
     stream = _stream(target)
