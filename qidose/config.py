@@ -170,6 +170,11 @@ class Config:
     records_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)   # `training_records.columns`
 
     @property
+    def role_order(self) -> tuple[str, ...]:
+        """The role levels by rank, highest first: a person with several rows is in the first one any row reaches."""
+        return tuple(sorted((lid for lid in ROLE_LEVELS if lid in self.levels), key=lambda lid: self.levels[lid].rank))
+
+    @property
     def membership_levels(self) -> frozenset[str]:
         return frozenset(rule.level for rule in self.membership)
 
@@ -419,6 +424,9 @@ class Checker:
         ranks = sorted(r["rank"] for r in raw.values() if r["kind"] == "role")
         if len(set(ranks)) != len(ranks):
             self.fail(("levels",), f"role levels need different ranks, found {ranks}")
+        elif "all_staff" in raw and raw["all_staff"]["rank"] != ranks[-1]:
+            self.fail(("levels", "all_staff", "rank"), "all_staff is everyone no membership rule places, so it needs the "
+                      f"lowest rank (the largest number; the others go up to {ranks[-1]})")
         out = {}
         for lid, r in raw.items():
             out[lid] = Level(modules=self._resolve(lid, raw, ()), **r)

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from qidose import staff as staff_mod
 from qidose.classify import Classifier, band_code
-from qidose.config import CAPACITY_LEVELS, ROLE_LEVELS, Config, fold
+from qidose.config import CAPACITY_LEVELS, Config, fold
 from qidose.diagnostics import Diagnostics, Warning_
 from qidose.errors import QidoseError
 from qidose.census import FTE_UNIT, Census, add_people
@@ -203,6 +203,7 @@ class _Scan:
         self.width, self.header_line, self.as_of, self.diagnostics = width, header_line, as_of, diagnostics
         self.year_ago = as_of - dt.timedelta(days=365)
         self.classifier = Classifier(config)
+        self.role_order = config.role_order   # a level's number: min() over a person's rows is the highest
         self.modules = list(config.modules)
         if len(self.modules) > 62:
             raise Fallback("more than 62 modules")
@@ -285,7 +286,7 @@ class _Scan:
                 code = band_code(band, words) if band.strip() else None
                 if band.strip() and code is None:
                     bad_bands.add(role_key)
-                levels[role_key] = ROLE_LEVELS.index(self.classifier.level(sg, jr, pt, code))
+                levels[role_key] = self.role_order.index(self.classifier.level(sg, jr, pt, code))
             if (qr, qt) not in qis:
                 role = self.classifier.qi_role(qr) if qr.strip() else None
                 if qr.strip() and role is None:
@@ -452,7 +453,7 @@ class _Scan:
                 frozenset(m for i, m in enumerate(self.modules) if mask >> i & 1))
         dated = people if cats & ~(1 << _UNDATED) else 0
         joiners = people if cats & (1 << _RECENT) and not cats & (1 << _EARLIER) else 0
-        add_people(self.classifier, whole, None if self.by_index is None else groups, ROLE_LEVELS[lvl],
+        add_people(self.classifier, whole, None if self.by_index is None else groups, self.role_order[lvl],
                              units, known[0], known[1], service, group, people, dated, joiners)
 
     # warnings, in the plain path's order and words ------------------------------------------------------

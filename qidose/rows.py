@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from qidose.census import FTE_UNIT, Census, add_people
 from qidose.classify import Classifier, band_code
-from qidose.config import ROLE_LEVELS, Config, fold
+from qidose.config import Config, fold
 from qidose.diagnostics import Diagnostics
 from qidose.errors import InputError
 from qidose.staff_file import RowSource
@@ -63,7 +63,7 @@ class ReadAgain(Exception):
 class _Combination(NamedTuple):
     """What one distinct combination of categorical values means."""
 
-    level: int                      # index into ROLE_LEVELS
+    level: int                      # index into config.role_order (lower is higher: merging takes the least)
     qi_role: str | None             # a capacity level flagged by the QI role column
     trained: frozenset[str]         # modules recorded as done
     service: str
@@ -100,6 +100,7 @@ class RowReader:
         self.assignment_index = index.get("assignment", -1)
         self.width = max(self.key_index + [self.id_index, self.fte_index, self.start_index, self.assignment_index]) + 1
         self.in_post = config.staff_list.in_post
+        self.role_order = config.role_order
         self.combinations: list[_Combination] = []
         self.people: list[int] = []         # per combination × start category: rows counted as people so far
         self.fte_units: list[int] = []      # per combination: their FTE units
@@ -313,7 +314,7 @@ class RowReader:
                 self._warn_once("band", (staff_group, job_role, position_title, raw_band),
                                 "a grade that is not a band qidose knows",
                                 "classified by job role and title alone (add the word under staff_list.band_words)")
-        return ROLE_LEVELS.index(self.classifier.level(staff_group, job_role, position_title, band))
+        return self.role_order.index(self.classifier.level(staff_group, job_role, position_title, band))
 
     def _qi(self, raw_role: str, raw_training: str) -> tuple[str | None, frozenset[str]]:
         role = self.classifier.qi_role(raw_role) if raw_role.strip() else None
@@ -433,7 +434,7 @@ class RowReader:
         """The census: people with one row from the tallies, and everyone merged, counted in kinds."""
         self.fold_tallies()
         for (level, role, modules, service, group), (count, fte, dated, joiners) in self.alike.items():
-            add_people(self.classifier, self.whole, self.groups if "by" in self.fields else None, ROLE_LEVELS[level],
+            add_people(self.classifier, self.whole, self.groups if "by" in self.fields else None, self.role_order[level],
                        fte, role, modules, service, group, count, dated, joiners)
         return self.whole, self.groups
 

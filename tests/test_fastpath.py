@@ -300,3 +300,29 @@ def test_training_records_match_employee_numbers_as_the_plain_path_does(tmp_path
         python, duckdb = both("plan", staff, "--trained", records, "--format", "json", *AS_OF)
         assert_same(python, duckdb)
         assert ("not a person in post" in python.stderr) is not matched
+
+
+def test_a_policy_that_ranks_middle_managers_higher_merges_people_alike(tmp_path):
+    """A person's level is the highest-ranked of their rows', by the policy's `rank`, in both engines."""
+    text = config_mod.default_path().read_text(encoding="utf-8")
+    senior, middle = text.index("  senior_leaders:\n"), text.index("  middle_managers:\n")
+    swapped = tmp_path / "swapped.yaml"
+    swapped.write_text(text[:senior] + text[senior:middle].replace("rank: 2", "rank: 3")
+                       + text[middle:].replace("rank: 3", "rank: 2", 1), encoding="utf-8")
+
+    def second_posts(header, rows):   # senior people with a second, middle manager's post
+        col = {name: i for i, name in enumerate(header)}
+        for row in list(rows):
+            if row[col["Grade"]] in ("Band 8C", "Band 8D", "Very Senior Manager"):
+                post = list(row)
+                post[col["Assignment Number"]] += "-2"
+                post[col["Job Role"]], post[col["Grade"]] = "Ward Manager", "Band 7"
+                rows.append(post)
+    path = _small_with(tmp_path, second_posts)
+    assert used_duckdb(path)
+    shipped, ranked = (both("plan", path, "--format", "json", *AS_OF, *extra) for extra in ([], ["--config", swapped]))
+    assert_same(*shipped)
+    assert_same(*ranked)
+    heads = [{lv["level"]: lv["headcount"] for lv in run[0].json()["levels"]} for run in (shipped, ranked)]
+    assert heads[1]["middle_managers"] > heads[0]["middle_managers"]
+    assert heads[1]["senior_leaders"] < heads[0]["senior_leaders"]

@@ -8,6 +8,7 @@ import pytest
 
 from qidose import config as config_mod
 from qidose.classify import band_code
+from qidose.errors import ConfigError
 from qidose.staff import read
 
 AS_OF = dt.date(2026, 10, 1)
@@ -119,3 +120,37 @@ def test_names_are_never_read(config, tmp_path):
     result = read(write(tmp_path, "clean.csv", PEOPLE), config, as_of=AS_OF)
     assert "Full Name" not in result.columns.values()
 
+
+
+def _swapped_ranks(tmp_path):
+    """The shipped policy with middle managers ranked above senior leaders."""
+    text = config_mod.default_path().read_text(encoding="utf-8")
+    senior, middle = text.index("  senior_leaders:\n"), text.index("  middle_managers:\n")
+    text = (text[:senior] + text[senior:middle].replace("rank: 2", "rank: 3")
+            + text[middle:].replace("rank: 3", "rank: 2", 1))
+    path = tmp_path / "swapped.yaml"
+    path.write_text(text, encoding="utf-8")
+    return config_mod.load(str(path))
+
+
+@pytest.mark.parametrize("swapped", [False, True])
+def test_a_person_with_several_rows_is_in_the_highest_ranked_level_of_any(config, tmp_path, swapped):
+    policy = _swapped_ranks(tmp_path) if swapped else config
+    assert policy.role_order[1:3] == (("middle_managers", "senior_leaders") if swapped
+                                      else ("senior_leaders", "middle_managers"))
+    ward, senior = list(PEOPLE[3]), list(PEOPLE[2])
+    one_row = [ward[:7] + ["Band 8C"] + ward[8:]]                     # a row that both levels' rules match
+    two_rows = [ward, ward[:1] + ["10000004-2"] + senior[2:]]         # the same person: one row matches each
+    expected = policy.role_order[1]
+    for rows in (one_row, two_rows):
+        census = read(write(tmp_path, "person.csv", rows), policy, as_of=AS_OF).whole
+        assert census.people == 1
+        assert census.headcount[expected] == 1, (rows, dict(census.headcount))
+
+
+def test_all_staff_must_rank_lowest(tmp_path):
+    text = config_mod.default_path().read_text(encoding="utf-8")
+    path = tmp_path / "catch_all_high.yaml"
+    path.write_text(text.replace("rank: 1", "rank: 9", 1), encoding="utf-8")   # the board below all_staff
+    with pytest.raises(ConfigError, match="all_staff.*lowest rank"):
+        config_mod.load(str(path))
