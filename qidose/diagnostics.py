@@ -56,7 +56,7 @@ class Diagnostics:
             where = ""
             if w.rows:
                 more = ", ..." if w.count > len(w.rows) else ""
-                where = f" (row {', '.join(map(str, w.rows))}{more})"
+                where = f" ({'row' if len(w.rows) == 1 else 'rows'} {', '.join(map(str, w.rows))}{more})"
             out.append(f"{self.source}: {w.count:,} {unit}: {w.what}{where}; {w.action}")
         return out
 

@@ -57,6 +57,7 @@ _KEYS = ", ".join(_KEY)
 # An employee number the plain path keys exactly as duckdb's BIGINT does: digits, no sign, no spaces,
 # no leading zero (written back by duckdb, it reads the same).
 _PLAIN_NUMBER = "CAST(TRY_CAST(eid AS BIGINT) AS VARCHAR) IS NOT DISTINCT FROM eid AND TRY_CAST(eid AS BIGINT) >= 0"
+_NO_CELL = "\x01qidose: no cell\x01"   # duckdb's NULL: a row's cells past its end (an empty cell is '')
 _ID_LIMIT = 0xFFFFFFFF - (1 << 24)   # the plain path keeps larger numbers as text: identical keys either way
 # Spaces or tabs between a quote and its comma or line end: duckdb reads such a cell as quoted, Python's
 # csv module does not (it keeps ` "Surgery"` whole, and refuses `"Band 5" ,`). Looked for in the first
@@ -213,12 +214,14 @@ class _Scan:
         self.fte_words: dict[str, tuple] = {}     # FTE value -> the words of its warning
         self.meaning: dict[tuple, tuple] = {}     # (QI role index, training mask) -> (QI role, training)
 
-    # the CSV as duckdb reads it: every column text, an empty cell ''
+    # the CSV as duckdb reads it: every column text, an empty cell ''; one column more than the header,
+    # NULL unless a row is longer (scan 1 hands such files back, and files with short rows)
     def _source(self, ordinality: bool = False) -> str:
-        columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(self.width))
+        columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(self.width + 1))
         path = str(self.path).replace("'", "''")
         return (f"read_csv('{path}', columns={{{columns}}}, header=false, skip={self.header_line}, delim=',', "
-                f"quote='\"', escape='\"', auto_detect=false, strict_mode=true)"
+                f"quote='\"', escape='\"', auto_detect=false, strict_mode=true, null_padding=true, "
+                f"nullstr='{_NO_CELL}')"
                 + (" WITH ORDINALITY" if ordinality else ""))
 
     def _cells(self, names) -> str:
@@ -256,12 +259,18 @@ class _Scan:
     # scan 1: distinct combinations ---------------------------------------------------------------
     def _discover(self) -> None:
         rows = self.con.execute(f"""
-            SELECT hash({_KEYS}), {_KEYS}, count(*)
-            FROM (SELECT {self._cells(_KEY)} FROM {self._source()}) GROUP BY {_KEYS}""").fetchall()
-        keys, statuses = [], Counter()
-        for kh, *key, n in rows:
+            SELECT hash({_KEYS}), {_KEYS}, count(*), count(*) FILTER (WHERE longer), count(*) FILTER (WHERE shorter)
+            FROM (SELECT {self._cells(_KEY)}, c{self.width} IS NOT NULL AS longer, c{self.width - 1} IS NULL AS shorter
+                  FROM {self._source()}) GROUP BY {_KEYS}""").fetchall()
+        keys, statuses, longer, shorter = [], Counter(), 0, 0
+        for kh, *key, n, more, fewer in rows:
             keys.append((tuple(key), kh))
             statuses[key[0]] += n
+            longer, shorter = longer + more, shorter + fewer
+        if longer:   # the plain path tells a separator after every row from one inside an unquoted value
+            raise Fallback(f"{longer:,} row{'s' if longer > 1 else ''} with more cells than the header")
+        if shorter:
+            raise Fallback(f"{shorter:,} row{'s' if shorter > 1 else ''} with fewer cells than the header")
         if len(keys) != len({kh for _, kh in keys}):
             raise Fallback("two combinations of values with one hash")   # 64 bits: all but impossible
         self.rows_read = sum(statuses.values())

@@ -77,6 +77,7 @@ class RowReader:
                  as_of: dt.date, source: RowSource, columns: int, range_number: int = 0):
         self.config, self.index, self.by_index = config, index, by_index
         self.columns = columns   # the header's cells: the cells of a row that needs no second look
+        self.trailing: int | None = None   # the cells of every row, when the file ends each with separators
         self.range_number = range_number   # 0: the whole file, or its first range; k: range k, read by a child
         self.base = 0 if range_number == 0 else IN_RANGES + (range_number - 1) * PER_RANGE
         self.limit = IN_RANGES if range_number == 0 else PER_RANGE
@@ -207,10 +208,10 @@ class RowReader:
         if len(cells) < self.width:
             return self._pad(cells)
         # In a delimited file, a row with more cells than the header has its values in the wrong columns
-        # (a comma in an unquoted name); a workbook's cells are cells. Empty cells past the header are
-        # read without them, as duckdb reads them (a trailing comma): so a row shifted by an unquoted
-        # comma whose last cell is empty is not caught.
-        if len(cells) > expected and not self.source.sheets and any(c.strip() for c in cells[self.columns:]):
+        # (a comma in an unquoted name), even when the cells past the header are empty (the name's row
+        # had an empty last cell); a workbook's cells are cells. Only a file whose first row already
+        # ends in empty cells writes a separator after every row, and its rows that long are read.
+        if len(cells) > expected and not self.source.sheets and not self._trailing(cells):
             self.not_in_post += 1   # read, but not counted
             self.diagnostics.warn("long", self.source.line(), "more cells than the header (a separator inside a "
                                   "value that is not in quotes, as in an unquoted name or list of courses?)",
@@ -218,6 +219,17 @@ class RowReader:
                                   "in quotes, or export again")
             return None
         return cells
+
+    def _trailing(self, cells: list[str]) -> bool:
+        """Whether a row longer than the header ends in separators the file writes after every row."""
+        if any(c.strip() for c in cells[self.columns:]):
+            return False
+        if self.trailing is None:
+            if self.range_number:   # only the whole file's first row can say
+                raise NotAlone("a row with more cells than the header")
+            first = not self.ids and not self.not_in_post
+            self.trailing = len(cells) if first else 0
+        return len(cells) <= self.trailing
 
     def _pad(self, cells: list[str]) -> list[str]:
         """A short (ragged) row: pad it with empty cells (a row of one empty cell is a blank line; a sheet's

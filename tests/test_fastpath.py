@@ -326,3 +326,17 @@ def test_a_policy_that_ranks_middle_managers_higher_merges_people_alike(tmp_path
     heads = [{lv["level"]: lv["headcount"] for lv in run[0].json()["levels"]} for run in (shipped, ranked)]
     assert heads[1]["middle_managers"] > heads[0]["middle_managers"]
     assert heads[1]["senior_leaders"] < heads[0]["senior_leaders"]
+
+
+@pytest.mark.parametrize("change, reason", [
+    (lambda header, rows: [row.append("") for row in rows], "rows with more cells than the header"),
+    (lambda header, rows: rows[-20].append(""), "1 row with more cells than the header"),
+    (lambda header, rows: rows[-20].pop(), "1 row with fewer cells than the header"),
+])
+def test_rows_of_another_width_hand_the_file_back(tmp_path, change, reason):
+    """duckdb reads a row's empty cells past the header as nothing; the plain path must judge them
+    (a separator after every row, or an unquoted name that shifts its row's values)."""
+    path = _small_with(tmp_path, change)
+    with pytest.raises(fastpath.Fallback, match=reason):
+        fastpath.read(str(path), config_mod.load(), as_of=dt.date(2026, 10, 1))
+    assert_same(*both("plan", path, "--format", "json", *AS_OF))

@@ -309,3 +309,19 @@ def test_a_child_that_dies_between_the_rounds_means_one_read_of_the_whole_file(s
     monkeypatch.setattr(ranges, "_read_range", dies_after_round_one)
     one = same("plan", messy, "--format", "json", *AS_OF, jobs=3)
     assert one.code == 0 and spy["children"] == 2
+
+
+@pytest.mark.parametrize("every", [True, False])
+def test_rows_longer_than_the_header_with_empty_ends_are_read_by_the_first_process(spy, tmp_path, every):
+    """Only the file's first row tells a separator after every row from a shifted row (an unquoted
+    name whose row ends in an empty cell): a range that meets one hands the file back."""
+    header, rows = _messy_rows(seed=17)
+    rows = [row + [""] * (len(header) - len(row)) for row in rows]   # no ragged rows here
+    if every:
+        rows = [row + [""] for row in rows]
+    else:
+        rows[-30] = rows[-30] + [""]
+    path = _write(tmp_path / "long.csv", header, rows, total=False)
+    one = same("-v", "plan", path, "--format", "json", *AS_OF, jobs=2)
+    assert spy["children"] == 1 and spy["refused"] == 1
+    assert ("more cells than the header" in one.stderr) is not every

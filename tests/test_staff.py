@@ -154,3 +154,33 @@ def test_all_staff_must_rank_lowest(tmp_path):
     path.write_text(text.replace("rank: 1", "rank: 9", 1), encoding="utf-8")   # the board below all_staff
     with pytest.raises(ConfigError, match="all_staff.*lowest rank"):
         config_mod.load(str(path))
+
+
+def _text(rows, header=HEADER) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *rows])
+    return out.getvalue()
+
+
+def test_an_unquoted_name_shifts_its_row_even_when_its_last_cell_is_empty(config, tmp_path):
+    assert PEOPLE[1][-1] == ""   # the Chief Executive: no QI training, so the shifted row ends in an empty cell
+    path = tmp_path / "unquoted.csv"
+    path.write_text(_text(PEOPLE).replace('"Zzyzx, Mr. A"', "Zzyzx, Mr. A"), encoding="utf-8")
+    result = read(str(path), config, as_of=AS_OF)
+    assert result.whole.people == len(PEOPLE) - 1
+    assert result.whole.headcount["board"] == 1
+    warning = result.diagnostics.warnings["long"]
+    assert (warning.count, warning.rows) == (1, [3])
+
+
+def test_a_separator_after_every_row_is_read_but_after_one_row_is_a_shifted_row(config, tmp_path):
+    header, *lines = _text(PEOPLE).splitlines()
+    every = tmp_path / "every.csv"
+    every.write_text("\n".join([header] + [line + "," for line in lines]) + "\n", encoding="utf-8")
+    result = read(str(every), config, as_of=AS_OF)
+    assert (result.whole.people, dict(result.diagnostics.warnings)) == (len(PEOPLE), {})
+    one = tmp_path / "one.csv"
+    one.write_text("\n".join([header] + lines[:4] + [lines[4] + ","] + lines[5:]) + "\n", encoding="utf-8")
+    result = read(str(one), config, as_of=AS_OF)
+    assert result.whole.people == len(PEOPLE) - 1
+    assert result.diagnostics.warnings["long"].rows == [6]

@@ -148,10 +148,21 @@ for i, r in enumerate(ROWS):
     if i % 3 == 0:
         while r and r[-1] == "":
             r = r[:-1]          # trailing empty cells dropped
-    elif i % 3 == 1:
-        r = r + ["", ""]        # extra empty cells
     w.writerow(r)
 case("ragged_rows", write("ragged_rows.csv", out.getvalue()), 0, same_plan=True, warn_ok=True)
+
+text = to_text(rows_copy())
+case("separator_after_every_row", write("separator_after_every_row.csv",
+     text.split("\n", 1)[0] + "\n" + text.split("\n", 1)[1].replace("\n", ",,\n")), 0, same_plan=True)
+
+# Empty cells past the header on some rows only: as an unquoted name ("Surname, Title Forename") in a
+# row with no QI training leaves them, the row's values may be in the wrong columns: skipped, and said
+rows = rows_copy()
+longer = [i for i, r in enumerate(rows) if r[-1] == ""][2:5]
+text = to_text([r + [""] if i in longer else r for i, r in enumerate(rows)])
+case("longer_rows_with_empty_ends", write("longer_rows_with_empty_ends.csv", text), 0,
+     ["longer_rows_with_empty_ends.csv", "3 rows: more cells than the header",
+      "rows " + ", ".join(str(i + 2) for i in longer), "skipped"])
 
 rows = rows_copy()
 set_cell(rows, "10000014", "Position Title", "Porter\n(nights), Estates")
