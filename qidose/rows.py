@@ -44,7 +44,7 @@ COMBINATION = (1 << 22) - 1   # bits 18-39 of a row's code
 # numbers its own from IN_RANGES + (k - 1) * PER_RANGE, and they are mapped to this process's when merged.
 IN_RANGES, PER_RANGE = 1 << 21, 1 << 19
 PER_KEY = ("band", "qi-role", "qi-training")   # warned once per distinct value, the first time it is met
-CHECKS = ("ragged", "long", "total", "no-id", "band", "qi-role", "qi-training", "fte", "date")  # the order a row is checked in
+CHECKS = ("ragged", "long", "total", "text", "no-id", "band", "qi-role", "qi-training", "fte", "date")  # the order a row is checked in
 # Start-date categories of a row, against the 12 months to as_of.
 _UNDATED, _EARLIER, _RECENT, _LATER = 0, 1, 2, 3
 _CATEGORICAL = ("status", "staff_group", "job_role", "position_title", "band", "qi_role", "qi_training", "service")
@@ -232,9 +232,9 @@ class RowReader:
         return len(cells) <= self.trailing
 
     def _pad(self, cells: list[str]) -> list[str]:
-        """A short (ragged) row: pad it with empty cells (a row of one empty cell is a blank line; a sheet's
-        row ends at its last value, so it is not ragged)."""
-        if len(cells) > 1 and any(cells) and not self.source.sheets:
+        """A short (ragged) row: pad it with empty cells (a row of one value is a blank line, a title or a
+        footer, which the checks after this one name; a sheet's row ends at its last value, so it is not ragged)."""
+        if not self.source.sheets and sum(1 for c in cells if c.strip()) > 1:
             self.diagnostics.warn("ragged", self.source.line(), "fewer cells than the header", "read with the missing cells empty")
         return cells + [""] * (self.width - len(cells) + 1)
 
@@ -254,6 +254,10 @@ class RowReader:
             return None
         if _TOTAL.match(text):
             self.diagnostics.warn("total", self.source.line(), "a total row", "skipped")
+            return None
+        if not any(c.strip() for i, c in enumerate(cells) if i != self.id_index):
+            self.diagnostics.warn("text", self.source.line(), "a line of text with no other values (a title or a "
+                                  "footer, as 'Report generated on ...')", "skipped: it is not a person")
             return None
         number = whole_number(text)
         if number is not None and number < _ODD_IDS - (1 << 24):
