@@ -95,17 +95,24 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
 _PERSON = re.compile(r"^[^,]+,\s*(mr|mrs|miss|ms|mx|dr|prof|professor|sir|dame|lady|lord|rev|revd)\b", re.IGNORECASE)
 
 
+# ... or, in other exports, "Surname, Forename": most values of such a column have that shape
+_SURNAME_FIRST = re.compile(r"^[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?, ?[A-Z][\w'’-]+(?: [A-Z][\w'’.-]*)?$")
+
+
 def group_refusal(by: str | None, groups: dict, people: int) -> str | None:
     """Why --by must not break down by this column (it would print personal data), or None.
     The message never quotes a value."""
-    if len(groups) > 20 and len(groups) > people / 2:
-        return (f"--by {by!r}: {len(groups):,} groups for {people:,} people; a column with a value for almost "
-                f"every person identifies people, so qidose will not break down by it")
     named = sum(1 for label in groups if _PERSON.match(label))
+    if not named and len(groups) > 1:
+        shaped = sum(1 for label in groups if _SURNAME_FIRST.match(" ".join(label.split())))
+        named = shaped if shaped >= 2 and shaped * 2 >= len(groups) else 0
     if named:
         return (f"--by {by!r}: {named:,} of its {len(groups):,} values look like people's names (as ESR writes "
-                f"them, 'Surname, Title Forename'), and a breakdown by it would print them; choose a column "
-                f"such as Directorate or Organisation")
+                f"them, 'Surname, Title Forename', or 'Surname, Forename'), and a breakdown by it would print "
+                f"them; choose a column such as Directorate or Organisation")
+    if len(groups) > max(4, people / 2):
+        return (f"--by {by!r}: {len(groups):,} groups for {people:,} people; a column with a value for almost "
+                f"every person identifies people, so qidose will not break down by it")
     return None
 
 

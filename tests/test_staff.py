@@ -8,7 +8,7 @@ import pytest
 
 from qidose import config as config_mod
 from qidose.classify import band_code
-from qidose.errors import ConfigError
+from qidose.errors import ConfigError, UsageError
 from qidose.staff import read
 
 AS_OF = dt.date(2026, 10, 1)
@@ -205,3 +205,35 @@ def test_a_service_typed_with_other_spaces_or_capitals_is_one_service(config, tm
     result = read(write(tmp_path, "services.csv", rows), config, as_of=AS_OF, by="Directorate")
     assert len(result.whole.services) == 1
     assert sorted(result.groups) == ["Acute Medicine", "acute medicine"]   # a --by group keeps its capitals
+
+
+@pytest.mark.parametrize("names", [
+    ["Quuxley, Zebedee", "Xanthippe, Ottoline", "Grimthorpe, Algernon", "Smethwick, Drusilla"],   # no titles
+    ["Quuxley, Mr. Zebedee", "Surgery"],
+])
+def test_by_refuses_a_column_of_names_written_surname_first(config, tmp_path, names):
+    rows = [list(r) for r in PEOPLE]
+    for i, row in enumerate(rows):
+        row[3] = names[i % len(names)]
+    path = write(tmp_path, "names.csv", rows, header=HEADER[:3] + ["Educational Supervisor"] + HEADER[4:])
+    with pytest.raises(UsageError, match="look like people's names") as refused:
+        read(path, config, as_of=AS_OF, by="Educational Supervisor")
+    assert not any(name.split(",")[0] in str(refused.value) for name in names)
+
+
+def test_by_refuses_a_column_with_a_value_for_most_people_even_in_a_small_list(config, tmp_path):
+    rows = [list(r) for r in PEOPLE]
+    for i, row in enumerate(rows):
+        row[3] = f"Zebedee Quuxley {i}"   # names written forename first have no telling shape
+    with pytest.raises(UsageError, match="10 groups for 10 people"):
+        read(write(tmp_path, "colleague.csv", rows), config, as_of=AS_OF, by="Directorate")
+
+
+@pytest.mark.parametrize("services", [["Surgery, Anaesthetics and Critical Care", "Medicine", "Women, Children"],
+                                      ["Surgery", "Medicine", "Corporate", "Estates"]])
+def test_by_accepts_services_with_commas_and_a_group_for_few_people(config, tmp_path, services):
+    rows = [list(r) for r in PEOPLE]
+    for i, row in enumerate(rows):
+        row[3] = services[i % len(services)]
+    result = read(write(tmp_path, "services.csv", rows), config, as_of=AS_OF, by="Directorate")
+    assert sorted(result.groups) == sorted(services)
