@@ -72,7 +72,8 @@ def _setting(ctx, param, value):
 def plan_options(f):
     """The options every command that reads a staff list takes, defined once."""
     options = [
-        click.argument("staff", type=click.Path(dir_okay=True, allow_dash=True)),
+        # readable=False: an unreadable file is bad data (exit 1, qidose's own message), not a bad call
+        click.argument("staff", type=click.Path(dir_okay=True, allow_dash=True, readable=False)),
         _option("--config", "config_path", envvar="CONFIG", type=click.Path(dir_okay=False),
                 help="Dosing policy YAML (default: the one shipped with qidose)."),
         _option("--org", envvar="ORG", type=click.Path(dir_okay=False),
@@ -101,7 +102,7 @@ def plan_options(f):
         _option("--years", envvar="YEARS", type=click.IntRange(min=1), metavar="N",
                 help="Also plan year by year for N years (up to 50): people trained, coverage, hours, upkeep, "
                      "backlog, and when each level reaches its target."),
-        _option("--trained", envvar="TRAINED", type=click.Path(dir_okay=False), metavar="FILE",
+        _option("--trained", envvar="TRAINED", type=click.Path(dir_okay=False, readable=False), metavar="FILE",
                 help="Training-records file (CSV or xlsx: employee number and course) adding QI training already done."),
         _option("--strict", envvar="STRICT", is_flag=True, help="Treat warnings about the staff list as errors (exit 1)."),
         _option("--engine", envvar="ENGINE", type=click.Choice(("auto", "python", "duckdb")), default="auto",

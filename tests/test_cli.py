@@ -2,6 +2,10 @@
 
 import csv
 import json
+import os
+import shutil
+import subprocess
+import sys
 
 import click
 import pytest
@@ -140,3 +144,22 @@ def test_a_staff_list_given_as_a_profile_or_config_is_refused_without_quoting_it
         assert result.code == 2 and result.stdout == ""
         assert first_name.split(",")[0] not in result.stderr and "10007810" not in result.stderr
         assert "is this the right file?" in result.stderr
+
+
+@pytest.mark.parametrize("option", [[], ["--trained"]])
+def test_an_unreadable_file_is_bad_data_with_qidose_s_own_message(tmp_path, option):
+    """Exit 1 and 'cannot read', not click's usage text and exit 2. As root, permissions only bind
+    without the capabilities that override them (setpriv), so the command runs as a subprocess."""
+    locked = tmp_path / "locked.csv"
+    shutil.copy(DATA / "staff_tiny.csv", locked)
+    locked.chmod(0)
+    command = [sys.executable, "-m", "qidose", "plan", *(option and [str(DATA / "staff_tiny.csv")]), *option, str(locked)]
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv: every file is readable")
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
+    if done.returncode == 0:
+        pytest.skip("permissions do not bind here")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"error: {locked}: cannot read (Permission denied)\n"
