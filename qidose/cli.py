@@ -197,7 +197,10 @@ def _inputs_checked(planset, opts, log):
     for line in lines:
         log.warn(line)
     if opts["strict"] and lines:
-        raise InputError(f"{planset.source['file']}: {len(lines)} kind(s) of warning above and --strict: no output written")
+        kinds = f"{len(lines)} kind{'s' if len(lines) > 1 else ''} of warning"
+        if log.verbosity < 0:   # -q hid them: the error says them
+            raise InputError("\n".join([f"{planset.source['file']}: {kinds} and --strict: no output written"] + lines))
+        raise InputError(f"{planset.source['file']}: {kinds} above and --strict: no output written")
     return planset
 
 

@@ -63,7 +63,7 @@ class Request:
 def read_staff(request: Request, config: Config, progress=None) -> tuple[staff_mod.StaffList, Records | None]:
     """The staff list, with the training-records file's modules added when one is given."""
     records = None
-    if request.trained:
+    if request.trained is not None:   # "" is a mistake to say, not no file
         from qidose import records as records_mod
         records = records_mod.read(request.trained, config, request.read)
     staff = _staff_list(request, config, records.trained if records else None, progress)

@@ -67,9 +67,11 @@ def open_rows(path: str, options: ReadOptions) -> RowSource:
         if options.sheet:
             raise UsageError("--sheet needs an .xlsx file, not stdin")
         return _csv_source(sys.stdin.buffer, name, None, options)
+    if not path:
+        raise UsageError("an empty file name was given (an unset variable in a script?)")
     p = Path(path)
     if p.is_dir():
-        raise InputError(f"{name}: is a directory; give the staff list file inside it")
+        raise InputError(f"{name}: is a directory; give the file inside it")
     if not p.exists():
         raise InputError(f"{name}: no such file")
     suffix = p.suffix.lower()
@@ -106,7 +108,7 @@ def _csv_source(raw, name: str, path: Path | None, options: ReadOptions) -> RowS
         raise InputError(f"{name}: an .xlsx workbook (or another zip file); qidose reads a workbook from its file, "
                          f"not from standard input: give its path")
     if not head.strip(b"\r\n\t ,;\x00\xef\xbb\xbf"):
-        raise InputError(f"{name}: the file is empty; export the staff list again")
+        raise InputError(f"{name}: the file is empty; export it again")
     rejoined = _Rejoin(head, raw)
     stream = io.TextIOWrapper(rejoined, encoding=encoding, newline="", errors="strict")
     lines = _Lines(stream, name, encoding, head)

@@ -1,7 +1,6 @@
 """Every command through Click's runner: exit codes, stdout and stderr apart."""
 
 import csv
-import json
 import os
 import shutil
 import subprocess
@@ -163,3 +162,27 @@ def test_an_unreadable_file_is_bad_data_with_qidose_s_own_message(tmp_path, opti
         pytest.skip("permissions do not bind here")
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == f"error: {locked}: cannot read (Permission denied)\n"
+
+
+def test_strict_and_quiet_say_the_warnings_in_the_error(tmp_path):
+    path = tmp_path / "footer.csv"
+    path.write_text((DATA / "staff_tiny.csv").read_text(encoding="utf-8") + "Report generated on 01/06/2026\n",
+                    encoding="utf-8")
+    loud, quiet = run("plan", str(path), "--strict"), run("-q", "plan", str(path), "--strict")
+    assert (loud.code, quiet.code, loud.stdout, quiet.stdout) == (1, 1, "", "")
+    assert "1 kind of warning above and --strict" in loud.stderr
+    assert quiet.stderr.startswith(f"error: {path}: 1 kind of warning and --strict: no output written\n{path}: 1 row: a line of text")
+
+
+@pytest.mark.parametrize("args", [["plan", ""], ["plan", str(DATA / "staff_tiny.csv"), "--trained", ""]])
+def test_an_empty_file_name_is_a_bad_call(args):
+    result = run(*args)
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == "error: an empty file name was given (an unset variable in a script?)\n"
+
+
+def test_an_empty_training_records_file_is_not_called_a_staff_list(tmp_path):
+    empty = tmp_path / "records.csv"
+    empty.write_text("", encoding="utf-8")
+    result = run("plan", str(DATA / "staff_tiny.csv"), "--trained", str(empty))
+    assert (result.code, result.stderr) == (1, f"error: {empty}: the file is empty; export it again\n")
