@@ -13,7 +13,7 @@ import sys
 import click
 
 from qidose import __version__
-from qidose.errors import InputError, QidoseError
+from qidose.errors import InputError, QidoseError, UsageError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -43,7 +43,6 @@ class QidoseGroup(click.Group):
 def _turnover(ctx, param, value):
     if value is None:
         return None
-    from qidose.errors import UsageError
     from qidose.organisation import parse_turnover
     try:
         return parse_turnover(value, "--turnover")
@@ -209,7 +208,11 @@ def _format(fmt, output, default="json"):
         return fmt
     if output:
         from qidose.render import EXTENSIONS
-        return EXTENSIONS.get(os.path.splitext(output)[1].lower(), default)
+        suffix = os.path.splitext(output)[1].lower()
+        if suffix and suffix not in EXTENSIONS:   # plan.xlsx would hold JSON that Excel cannot open
+            raise UsageError(f"-o {output}: qidose does not write {suffix} files; name it "
+                             f"{' or '.join(sorted(EXTENSIONS))}, or give --format")
+        return EXTENSIONS.get(suffix, default)
     return "table" if sys.stdout.isatty() else default
 
 
