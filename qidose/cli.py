@@ -96,7 +96,7 @@ def plan_options(f):
         _option("--sheet", envvar="SHEET", help="Sheet of an .xlsx staff list (default: the first)."),
         _option("--by", envvar="BY", metavar="COLUMN",
                 help="Also plan each value of this column separately (e.g. Directorate)."),
-        _option("--as-of", envvar="AS_OF", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+        _option("--as-of", envvar="AS_OF", callback=_as_of, metavar="YYYY-MM-DD",
                 help="Date that start dates are measured back from (default: today)."),
         _option("--years", envvar="YEARS", type=click.IntRange(min=1), metavar="N",
                 help="Also plan year by year for N years (up to 50): people trained, coverage, hours, upkeep, "
@@ -162,7 +162,7 @@ def _request(staff, opts):
         characteristics={k: opts[k] for k in keys if opts.get(k) is not None},
         read=ReadOptions(encoding=opts["encoding"], delimiter=_delimiter(opts["delimiter"]),
                          skip_lines=opts["skip_lines"], sheet=opts["sheet"]),
-        by=opts["by"], as_of=_as_of(opts["as_of"]),
+        by=opts["by"], as_of=opts["as_of"],
         years=opts.get("years"), trained=opts.get("trained"), engine=opts.get("engine") or "auto",
         jobs=opts.get("jobs"),
     )
@@ -216,14 +216,23 @@ def _format(fmt, output, default="json"):
     return "table" if sys.stdout.isatty() else default
 
 
-def _as_of(moment):
-    """--as-of: a date from 1900 on (start dates are measured back a year from it)."""
-    if moment is None:
+def _as_of(ctx, param, text):
+    """--as-of: a date (YYYY-MM-DD) from 1900 on (start dates are measured back a year from it)."""
+    if text is None:
         return None
-    if moment.year < 1900:
-        raise click.BadParameter(f"{moment.date().isoformat()} is before 1900; give the date the staff list was taken",
-                                 param_hint="--as-of")
-    return moment.date()
+    import datetime as dt
+    t = text.strip()
+    try:
+        if not (len(t) == 10 and t[4] == t[7] == "-" and (t[:4] + t[5:7] + t[8:]).isascii()
+                and (t[:4] + t[5:7] + t[8:]).isdigit()):
+            raise ValueError("write it YYYY-MM-DD, as 2026-03-31")
+        day = dt.date.fromisoformat(t)
+    except ValueError as e:
+        raise click.BadParameter(f"{text!r} is not a date: {e}", ctx=ctx, param=param) from None
+    if day.year < 1900:
+        raise click.BadParameter(f"{day.isoformat()} is before 1900; give the date the staff list was taken",
+                                 ctx=ctx, param=param)
+    return day
 
 
 def _inputs(staff, opts, *more) -> tuple[str, ...]:

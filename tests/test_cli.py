@@ -194,3 +194,12 @@ def test_an_output_name_qidose_cannot_write_is_a_bad_call(tmp_path):
     assert "does not write .xlsx files" in result.stderr and not (tmp_path / "plan.xlsx").exists()
     assert run("plan", str(DATA / "staff_tiny.csv"), "-o", str(tmp_path / "plan")).code == 0   # no suffix: JSON
     assert (tmp_path / "plan").read_text(encoding="utf-8").startswith("{")
+
+
+@pytest.mark.parametrize("day, says", [("2026-02-30", "'2026-02-30' is not a date: day is out of range for month"),
+                                       ("26/11/2026", "'26/11/2026' is not a date: write it YYYY-MM-DD"),
+                                       ("1899-12-31", "1899-12-31 is before 1900")])
+def test_as_of_says_what_is_wrong_with_the_date(day, says):
+    result = run("plan", str(DATA / "staff_tiny.csv"), "--as-of", day)
+    assert (result.code, result.stdout) == (2, "")
+    assert says in result.stderr
