@@ -307,6 +307,7 @@ class _Rejoin(io.RawIOBase):
 
 def _sniff_delimiter(head: str, name: str) -> str:
     sample = [line for line in head.splitlines()[:30] if line.strip()]
+    sample = [line for line in sample if any(c in line for c in ",;\t")] or sample   # not a title row's words
     tabs, semis, commas = (sum(line.count(c) for line in sample) for c in ("\t", ";", ","))
     if tabs > commas and tabs >= semis:
         return "\t"

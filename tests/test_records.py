@@ -127,3 +127,14 @@ def test_records_never_print_what_a_row_holds(tmp_path):
     path = _write(tmp_path, f"Employee Number,Course\n{a},Secret Course Name For Mr Smith\n")
     result = run("-v", "plan", SMALL, "--trained", path, "--format", "json")
     assert result.code == 0 and "Smith" not in result.stderr + result.stdout
+
+
+def test_a_title_row_does_not_make_semicolons_between_courses_look_like_the_separator(tmp_path, config):
+    """Every data row holds more ';' (between courses) than ',' (between columns), and the title row
+    holds neither: the comma of the header decides."""
+    a, b, c = small_numbers(3)
+    path = _write(tmp_path, f"QI training records export\nEmployee Number,Course\n"
+                            f"{a},Introduction to QI; Improvement Coaching; Silver\n{b},Introduction to QI; Lean for Leaders\n"
+                            f"{c},Introduction to QI; Improvement Coaching; Lean for Leaders\n")
+    got = records.read(str(path), config)
+    assert set(got.trained) == {a, b, c}
