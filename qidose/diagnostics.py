@@ -28,7 +28,8 @@ class Diagnostics:
 
     source: str
     warnings: dict[str, Warning_] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)      # said under -v only
+    cautions: list[str] = field(default_factory=list)   # about the columns, not rows: said first, as warnings
 
     def warn(self, kind: str, row: int | None, what: str, action: str, unit: str = "row", count: int = 1) -> None:
         w = self.warnings.get(kind)
@@ -49,8 +50,12 @@ class Diagnostics:
     def note(self, text: str) -> None:
         self.notes.append(text)
 
+    def caution(self, text: str) -> None:
+        """A warning about the file as a whole (a column it lacks, or one that may not mean what it seems)."""
+        self.cautions.append(text)
+
     def lines(self) -> list[str]:
-        out = []
+        out = [f"{self.source}: {text}" for text in self.cautions]
         for w in self.warnings.values():
             unit = w.unit if w.count == 1 else {"person": "people"}.get(w.unit, w.unit + "s")
             where = ""
@@ -61,4 +66,4 @@ class Diagnostics:
         return out
 
     def __bool__(self) -> bool:
-        return bool(self.warnings)
+        return bool(self.warnings or self.cautions)

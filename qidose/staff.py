@@ -199,6 +199,17 @@ def _map_columns(name, header, config: Config, diagnostics: Diagnostics) -> dict
     for f in missing + [f for f in ("fte", "status", "service") if f not in index]:
         looked = ", ".join(config.staff_list.columns.get(f, ())[:3])
         diagnostics.note(f"{name}: no {f.replace('_', ' ')} column (looked for {looked})")
+    # What changes the plan without a row to warn about: said with the warnings, not under -v only
+    if "job_role" not in index:
+        diagnostics.caution("no job role column: people are placed by position title and grade alone, so board "
+                            "members and managers are found only by the title patterns under membership in the config")
+    if "status" not in index:
+        diagnostics.caution("no assignment status column: every row counts as in post (leavers too, if the export "
+                            "has them)")
+    if "service" in index and fold(header[index["service"]]).startswith("organi"):
+        diagnostics.caution(f"services are counted from the {header[index['service']].strip()!r} column, which in "
+                            f"ESR exports is the cost centre (often a ward or team): give --services N if the "
+                            f"organisation has fewer services")
     return index
 
 

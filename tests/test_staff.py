@@ -237,3 +237,13 @@ def test_by_accepts_services_with_commas_and_a_group_for_few_people(config, tmp_
         row[3] = services[i % len(services)]
     result = read(write(tmp_path, "services.csv", rows), config, as_of=AS_OF, by="Directorate")
     assert sorted(result.groups) == sorted(services)
+
+
+def test_missing_columns_that_change_the_plan_are_said_with_the_warnings(config, tmp_path):
+    keep = [i for i, h in enumerate(HEADER) if h not in ("Job Role", "Assignment Status")]
+    path = write(tmp_path, "bare.csv", [[r[i] for i in keep] for r in PEOPLE], header=[HEADER[i] for i in keep])
+    lines = read(path, config, as_of=AS_OF).diagnostics.lines()
+    assert lines[0] == f"{path}: no job role column: people are placed by position title and grade alone, so board " \
+                       "members and managers are found only by the title patterns under membership in the config"
+    assert lines[1].startswith(f"{path}: no assignment status column: every row counts as in post")
+    assert read(write(tmp_path, "full.csv", PEOPLE), config, as_of=AS_OF).diagnostics.lines() == []

@@ -205,7 +205,8 @@ case("headers_esr_bi", write("headers_bi.csv", to_text(rows_copy(), header=renam
     "Staff Group": "STAFF_GROUP", "Grade": "AfC Band", "Position Title": "PositionTitle",
     "Start Date": "StartDateInPosition", "Assignment Status": "STATUS"}))), 0, same_plan=True)
 case("headers_organization_name", write("headers_organization.csv", to_text(rows_copy(), header=renamed({
-    "Directorate": "Organization Name"}))), 0, same_plan=True)
+    "Directorate": "Organization Name"}))), 0, ["services are counted from the 'Organization Name' column",
+                                                  "--services N"], same_plan=True, warn_ok=True)
 
 bands = {"Band 8C": "AfC Band 8c", "Band 8A": "8a", "Band 8B": "band 8B ", "Band 7": "NHS|XR07|Review Body Band 7",
          "Band 5": "XR05|Review Body Band 5", "Band 1": "Apprentice/Band 1", "Band 6": "NHS|XR06|Review Body Band 6",
