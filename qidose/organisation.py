@@ -68,7 +68,7 @@ def load_profile(path: str | None) -> tuple[dict[str, Any], dict[str, str]]:
     checker.raise_problems()
     values, origins = {}, {}
     for key, value in data.items():
-        origin = f"{path} line {lines.get((key,), '?')}"
+        origin = f"{Path(path).name} line {lines.get((key,), '?')}"   # a name, not a path: papers are published
         try:
             values[key] = check_setting(key, value, origin)
         except UsageError as e:

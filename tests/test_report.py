@@ -534,3 +534,14 @@ def test_explain_years_text_and_level():
     assert "All staff (all_staff" not in text and "Year 1: all levels" not in text
     assert "  upkeep_people = " in text and "from:    trajectory.levels.board.start_year (line " in text
     assert "Over the next" not in invoke(["explain", SMALL, *AS_OF]).stdout      # no --years, no trajectory
+
+
+def test_a_paper_names_the_profile_but_never_its_folder(tmp_path):
+    home = tmp_path / "zebedee.quuxley"
+    home.mkdir()
+    (home / "org.yaml").write_text("name: Test Trust\nturnover: 12%\n", encoding="utf-8")
+    out = tmp_path / "paper.md"
+    result = invoke(["report", SMALL, "--org", home / "org.yaml", "-o", out, "--as-of", "2026-10-01"])
+    assert result.code == 0, result.stderr
+    assert "org.yaml line 2" in out.read_text(encoding="utf-8")
+    assert "zebedee" not in out.read_text(encoding="utf-8") + result.stdout + result.stderr

@@ -328,7 +328,7 @@ def test_an_org_profiles_hourly_cost_and_facilitator_hours_reach_the_trajectory(
     data = result.json()
     for e in data["trajectory"]:
         assert e["cost"] == round(e["hours"] * 10)
-        assert f"{profile} line 2" in e["basis"]["cost"]["working"]
+        assert f"({profile.name} line 2)" in e["basis"]["cost"]["working"]   # its name: papers are published
     # no facilitator hours: only training delivered externally can happen
     external = set(data_external(data))
     assert all(e["facilitator_hours"] == 0 for e in data["trajectory"])
