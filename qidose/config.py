@@ -464,12 +464,13 @@ class Checker:
                 out[name] = Characteristic(name, default, None)
                 continue
             values = {}
-            for word, effects in self.mapping(spec.get("values", {}), path + ("values",),
-                                              optional=tuple(spec.get("values", {}) or ())).items():
+            given = spec.get("values", {})
+            for word, effects in self.mapping(given, path + ("values",),
+                                              optional=tuple(given) if isinstance(given, dict) else ()).items():
                 values[str(word)] = self.effects(name, str(word), effects, path + ("values", word), levels)
-            if not values:
+            if isinstance(given, dict) and not values:
                 self.fail(path + ("values",), "no values defined")
-            self.word(default, path + ("default",), tuple(values))
+            self.word(default, path + ("default",), tuple(values) or None)
             out[name] = Characteristic(name, default, values)
         return out
 
@@ -556,8 +557,11 @@ class Checker:
             steps[lid] = Step(start[0], pace[0], start[1], pace[1])
         char = characteristics.get("maturity")
         words = tuple(char.values) if char is not None and char.values else ()
+        given = spec.get("maturity", {})
+        if not words and isinstance(given, dict):
+            words = tuple(given)   # the maturity words are wrong themselves (reported there): no more here
         overrides, priorities = {}, {}
-        for word, block in self.mapping(spec.get("maturity", {}), path + ("maturity",), optional=words).items():
+        for word, block in self.mapping(given, path + ("maturity",), optional=words).items():
             p = path + ("maturity", word)
             block = self.mapping(block if block is not None else {}, p, optional=LEVEL_IDS + ("priority",))
             if "priority" in block:

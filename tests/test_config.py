@@ -146,3 +146,42 @@ def test_a_policy_from_a_pipe_is_read_once(tmp_path):
     reader.join(timeout=10)   # a second read of the pipe would wait for ever: fail instead of hanging
     assert loaded, "the policy was not read from the pipe (read twice?)"
     assert loaded[0].levels["quality_coaches"].capacity.per_1000_staff == 25
+
+
+# -- fixes from a config review ------------------------------------------------------------------
+
+def _check_config(tmp_path, text):
+    """check-config on `text`: (exit code, stderr, stdout); a traceback fails the test."""
+    from conftest import invoke
+
+    path = tmp_path / "doses.yaml"
+    path.write_text(text, encoding="utf-8")
+    ran = invoke(["check-config", path])
+    assert ran.exception is None, ran.crashed()
+    return ran.code, ran.stderr, ran.stdout
+
+
+def _problems(text: str) -> list[str]:
+    """The problem lines of a ConfigError's message (without the closing 'Fix the lines above')."""
+    return [line for line in text.splitlines() if " line " in line and "check-config FILE" not in line]
+
+
+@pytest.mark.parametrize("name", ["maturity", "leadership_commitment"])
+@pytest.mark.parametrize("value", ["3", "1.5", "true", "-1", "[low, high]", "[{level: board}]", "words"])
+def test_values_of_a_characteristic_that_are_not_a_mapping_are_a_config_error(tmp_path, name, value):
+    """`values: 3` under maturity once ended in a TypeError traceback (tuple(3)); now it is one problem,
+    at its line, and nothing cascades from it (no 'no values defined', no unknown trajectory words)."""
+    text = config_mod.default_path().read_text(encoding="utf-8")
+    start = text.index(f"  {name}:\n")
+    head, block = text[:start], text[start:]
+    values_at = block.index("    values:\n")
+    end = block.index("\n\n", values_at) if "\n\n" in block[values_at:] else len(block)
+    removed = block[values_at:end].count("\n")
+    block = block[:values_at] + f"    values: {value}" + "\n" * removed + block[end:]   # keep the line numbers
+    text = head + block
+    line = text[:text.index(f"    values: {value}")].count("\n") + 1
+    code, stderr, _ = _check_config(tmp_path, text)
+    assert code == 2
+    problems = _problems(stderr)
+    assert len(problems) == 1, stderr
+    assert f"line {line}: characteristics.{name}.values: expected a mapping of keys" in problems[0]
