@@ -288,7 +288,7 @@ class Checker:
         return value
 
     def number(self, value: Any, path: tuple, low: float = 0, high: float | None = None,
-               integer: bool = False, low_open: bool = False) -> float:
+               integer: bool = False, low_open: bool = False, high_open: bool = False) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(path, f"expected a number, found {_describe(value)}")
             return 0
@@ -297,10 +297,11 @@ class Checker:
             return 0
         if integer and value != int(value):
             self.fail(path, f"expected a whole number, found {value}")
-        if value < low or (low_open and value == low) or value > (LARGEST if high is None else high):
+        top = LARGEST if high is None else high
+        if value < low or (low_open and value == low) or value > top or (high_open and value == top):
             bound = f"more than {low}" if low_open else f"at least {low}"
-            self.fail(path, f"{shown_number(value)} is out of range: expected {bound} and at most "
-                            f"{'{:g}'.format(LARGEST) if high is None else high}")
+            upper = f"under {top:g}" if high_open else f"at most {top:g}"
+            self.fail(path, f"{shown_number(value)} is out of range: expected {bound} and {upper}")
             return 0
         return int(value) if integer else float(value)
 
@@ -459,8 +460,9 @@ class Checker:
             default = spec.get("default")
             if not worded:
                 if default is not None:
+                    # turnover: a yearly leaver rate, from 0 to under 1, as --turnover and a profile take it
                     high = 1 if name == "turnover" else None
-                    default = self.number(default, path + ("default",), high=high)
+                    default = self.number(default, path + ("default",), high=high, high_open=name == "turnover")
                 out[name] = Characteristic(name, default, None)
                 continue
             values = {}

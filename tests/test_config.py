@@ -185,3 +185,20 @@ def test_values_of_a_characteristic_that_are_not_a_mapping_are_a_config_error(tm
     problems = _problems(stderr)
     assert len(problems) == 1, stderr
     assert f"line {line}: characteristics.{name}.values: expected a mapping of keys" in problems[0]
+
+
+@pytest.mark.parametrize("value, valid", [("1", False), ("1.0", False), ("0.999", True), ("0", True)])
+def test_a_turnover_default_of_100_percent_is_refused_as_the_command_line_refuses_it(tmp_path, run, value, valid):
+    """--turnover 1 and a profile's `turnover: 1` are refused (from 0 to under 1); the policy's default of
+    1 was accepted. Now the three agree."""
+    text = _shipped_with("    default: 0.101\n", f"    default: {value}\n")
+    code, stderr, _ = _check_config(tmp_path, text)
+    if valid:
+        assert code == 0, stderr
+        return
+    line = text.splitlines().index(f"    default: {value}") + 1
+    assert code == 2
+    assert f"line {line}: characteristics.turnover.default: {value} is out of range: expected at least 0 " \
+           f"and under 1" in stderr
+    refused = run(["plan", "--turnover", value, "x.csv"])
+    assert refused.code == 2 and "under 1" in refused.stderr
