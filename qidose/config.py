@@ -288,9 +288,12 @@ class Checker:
         return value
 
     def number(self, value: Any, path: tuple, low: float = 0, high: float | None = None,
-               integer: bool = False, low_open: bool = False, high_open: bool = False) -> float:
+               integer: bool = False, low_open: bool = False, high_open: bool = False,
+               fraction: bool = False) -> float:
+        """A number from low to high (LARGEST when None). `fraction`: a share of 1 (coverage, a pace, a rate),
+        so 80 or '80%' gets 'did you mean 0.8?'."""
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.fail(path, f"expected a number, found {_describe(value)}")
+            self.fail(path, f"expected a number, found {_number_text(value, fraction) or _describe(value)}")
             return 0
         if value != value or value in (float("inf"), float("-inf")):
             self.fail(path, f"expected a finite number, found {value}")
@@ -301,7 +304,8 @@ class Checker:
         if value < low or (low_open and value == low) or value > top or (high_open and value == top):
             bound = f"more than {low}" if low_open else f"at least {low}"
             upper = f"under {top:g}" if high_open else f"at most {top:g}"
-            self.fail(path, f"{shown_number(value)} is out of range: expected {bound} and {upper}")
+            hint = f" (did you mean {value / 100:g}?)" if fraction and 2 <= value <= 100 else ""   # a percentage
+            self.fail(path, f"{shown_number(value)} is out of range: expected {bound} and {upper}{hint}")
             return 0
         return int(value) if integer else float(value)
 
@@ -403,7 +407,7 @@ class Checker:
             coverage = capacity = None
             source_keys = {}
             if kind == "role":
-                coverage = self.number(spec.get("coverage", 1), path + ("coverage",), high=1)
+                coverage = self.number(spec.get("coverage", 1), path + ("coverage",), high=1, fraction=True)
                 source_keys["coverage"] = f"levels.{lid}.coverage"
             else:
                 cap = self.mapping(spec.get("capacity", {}), path + ("capacity",), required=("per_1000_staff",),
@@ -460,9 +464,12 @@ class Checker:
             default = spec.get("default")
             if not worded:
                 if default is not None:
-                    # turnover: a yearly leaver rate, from 0 to under 1, as --turnover and a profile take it
-                    high = 1 if name == "turnover" else None
-                    default = self.number(default, path + ("default",), high=high, high_open=name == "turnover")
+                    # turnover: a yearly leaver rate, from 0 to under 1, written as --turnover and a profile take
+                    # it (0.12, '12%' or '0.12')
+                    rate = name == "turnover"
+                    default = self.number(_rate(default) if rate else default, path + ("default",),
+                                          high=1 if rate else None, high_open=rate,
+                                          fraction=rate and not isinstance(default, str))   # 150% is no 150
                 out[name] = Characteristic(name, default, None)
                 continue
             values = {}
@@ -596,7 +603,8 @@ class Checker:
                                              integer=True), _dotted(path + ("start_year",)))
         if "pace" in spec:
             pace = spec["pace"]
-            out["pace"] = (None if pace is None else self.number(pace, path + ("pace",), low=0, low_open=True, high=1),
+            out["pace"] = (None if pace is None else self.number(pace, path + ("pace",), low=0, low_open=True, high=1,
+                                                                 fraction=True),
                            _dotted(path + ("pace",)))
         self.take_sources(spec.get("sources", {}), path + ("sources",),
                           {k: _dotted(path + (k,)) for k in ("start_year", "pace")})
@@ -625,6 +633,52 @@ def _dotted(path: tuple) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+_PERCENT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)\s*%")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+_NUMERIC = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _rate(value: Any) -> Any:
+    """A rate as --turnover and a profile take it: '12%' -> 0.12, '0.12' -> 0.12; anything else as it is."""
+    if isinstance(value, str):
+        text = value.strip()
+        if _PERCENT.fullmatch(text):
+            return float(text[:-1]) / 100
+        if _NUMERIC.fullmatch(text):
+            return float(text)
+    return value
+
+
+def _number_text(value: Any, fraction: bool = False) -> str:
+    """For text where a number should be that looks like one, what it is and how to write it ('' otherwise).
+    Only text made of digits is quoted back: a line of a staff list given by mistake never is."""
+    if not isinstance(value, str):
+        return ""
+    text = value.strip()
+    if _THOUSANDS.fullmatch(text):
+        return f"the text {text!r}: write numbers without a thousands comma, as {text.replace(',', '')}"
+    if _DECIMAL_COMMA.fullmatch(text):
+        return f"the text {text!r}: write a decimal point, not a comma, as {text.replace(',', '.')}"
+    if _PERCENT.fullmatch(text):
+        share = float(text[:-1]) / 100
+        return f"the text {text!r}" + (f": write a share as a fraction of 1 (did you mean {share:g}?)" if fraction else
+                                        ": write a plain number, without %")
+    match = _NUMERIC.fullmatch(text)
+    if match and match.group(2):
+        mantissa, exponent = re.split("[eE]", text)
+        yaml_form = (mantissa if "." in mantissa else mantissa + ".0") + "e" + \
+            (exponent if exponent[0] in "+-" else "+" + exponent)
+        number = float(text)
+        plain = str(int(number)) if number.is_integer() else f"{number:.15f}".rstrip("0")
+        plain = "" if plain.endswith(".") else f"{plain} or "
+        return (f"the text {text!r}: YAML reads a number with an exponent only with a dot and a signed exponent; "
+                f"write {plain}{yaml_form}")
+    if match:
+        return f"the text {text!r}, not a number: write {float(text):g} without quotes"
+    return ""
 
 
 def _describe(value: Any) -> str:

@@ -202,3 +202,53 @@ def test_a_turnover_default_of_100_percent_is_refused_as_the_command_line_refuse
            f"and under 1" in stderr
     refused = run(["plan", "--turnover", value, "x.csv"])
     assert refused.code == 2 and "under 1" in refused.stderr
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    # a thousands comma: the user's own number, shown, and how to write it (it used to be hidden as
+    # 'text of 5 characters (is this the right file?)', a guard meant for names from a staff list)
+    ("    board: 80\n", "    board: 1,200\n",
+     "costs.hourly_cost.board: expected a number, found the text '1,200': write numbers without a thousands comma, as 1200"),
+    ("    default: 0.101\n", "    default: 3,000\n",
+     "characteristics.turnover.default: expected a number, found the text '3,000': write numbers without a thousands "
+     "comma, as 3000"),
+    ("    hours: 3.5\n", "    hours: 3,5\n", "hours: expected a number, found the text '3,5': write a decimal point, "
+     "not a comma, as 3.5"),
+    # a share written as a percentage
+    ("    coverage: 1.0\n", "    coverage: 80\n",
+     "levels.board.coverage: 80 is out of range: expected at least 0 and at most 1 (did you mean 0.8?)"),
+    ("    coverage: 1.0\n", "    coverage: 80%\n",
+     "levels.board.coverage: expected a number, found the text '80%': write a share as a fraction of 1 (did you mean 0.8?)"),
+    ("      pace: 0.1\n", "      pace: 20\n",
+     "trajectory.levels.all_staff.pace: 20 is out of range: expected more than 0 and at most 1 (did you mean 0.2?)"),
+    ("    default: 0.101\n", "    default: 15\n",
+     "characteristics.turnover.default: 15 is out of range: expected at least 0 and under 1 (did you mean 0.15?)"),
+    ("    default: 0.101\n", "    default: 150%\n",
+     "characteristics.turnover.default: 1.5 is out of range: expected at least 0 and under 1\n"),
+    # YAML 1.1 reads 1e9 as text: a float needs a dot and a signed exponent
+    ("minimum: 2}", "minimum: 1e9}",
+     "capacity.minimum: expected a number, found the text '1e9': YAML reads a number with an exponent only with a dot "
+     "and a signed exponent; write 1000000000 or 1.0e+9"),
+    ("    hours: 3.5\n", "    hours: '3.5'\n", "hours: expected a number, found the text '3.5', not a number: write 3.5 "
+     "without quotes"),
+    # text that is not a number is still never quoted back (it may be a line of a staff list)
+    ("    hours: 3.5\n", "    hours: 'Smith, Mrs. Jo'\n", "hours: expected a number, found text of 14 characters"),
+], ids=["cost 1,200", "turnover 3,000", "hours 3,5", "coverage 80", "coverage 80%", "pace 20", "turnover 15",
+        "turnover 150%", "minimum 1e9", "quoted 3.5", "a name"])
+def test_a_number_typed_the_wrong_way_says_how_to_write_it(tmp_path, old, new, expected):
+    text = _shipped_with(old, new)
+    code, stderr, _ = _check_config(tmp_path, text)
+    assert code == 2
+    line = text.splitlines().index(new.rstrip("\n")) + 1 if new.endswith("\n") else None
+    assert expected in stderr, stderr
+    if line:
+        assert f"line {line}: " in stderr
+    assert "Smith" not in stderr
+
+
+@pytest.mark.parametrize("written", ["15%", "15 %", "'15%'", "'0.15'"])
+def test_a_turnover_default_is_read_as_a_profile_reads_it(tmp_path, written):
+    """A profile's turnover and --turnover take 12%; the policy's default said "found str '15%'"."""
+    path = tmp_path / "doses.yaml"
+    path.write_text(_shipped_with("    default: 0.101\n", f"    default: {written}\n"), encoding="utf-8")
+    assert config_mod.load(path).characteristics["turnover"].default == pytest.approx(0.15)
