@@ -85,9 +85,9 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self._fail(key_node, "a key must be a plain word")
-            key = self._scalar(key_node)
-            if key == "<<":
+            if key_node.value == "<<":   # before building it: its tag (merge) is no value
                 self._fail(key_node, "merge keys (<<) are not supported; write the values out")
+            key = self._scalar(key_node)
             if not isinstance(key, (str, int, float)):
                 key = str(key_node.value)
             if key in out:

@@ -252,3 +252,13 @@ def test_a_turnover_default_is_read_as_a_profile_reads_it(tmp_path, written):
     path = tmp_path / "doses.yaml"
     path.write_text(_shipped_with("    default: 0.101\n", f"    default: {written}\n"), encoding="utf-8")
     assert config_mod.load(path).characteristics["turnover"].default == pytest.approx(0.15)
+
+
+def test_a_merge_key_gets_the_loaders_own_message(tmp_path):
+    """`<<: *x` said "cannot read the value '<<' (tag tag:yaml.org,2002:merge)"."""
+    text = _shipped_with("    capacity: {per_1000_staff: 10,", "    capacity: &x {per_1000_staff: 10,")
+    text = text.replace("    capacity: {per_1000_staff: 1, per_service: 0, minimum: 2}", "    capacity: {<<: *x, per_1000_staff: 1}")
+    line = text.splitlines().index("    capacity: {<<: *x, per_1000_staff: 1}") + 1
+    code, stderr, _ = _check_config(tmp_path, text)
+    assert code == 2
+    assert f"line {line}, column 16: merge keys (<<) are not supported; write the values out" in stderr
