@@ -224,9 +224,12 @@ def _read(path: Path) -> tuple[Any, dict[tuple, int]]:
     policy's, word for word; otherwise (or at any doubt) by reading the YAML."""
     from_yaml = None   # read once: the file may be a pipe (--config <(...))
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")   # as read_text
+    except OSError:
         from_yaml = {}   # yamlfile says what is wrong with it
+    except UnicodeDecodeError as e:
+        from qidose import yamlfile
+        raise yamlfile.not_utf8(str(path), e) from None
     else:
         try:
             made_from, data, lines = marshal.loads(PARSED_POLICY.read_bytes())

@@ -39,7 +39,7 @@ def load(path: Path | str, text: str | None = None) -> tuple[Any, dict[Path_, in
         except IsADirectoryError:
             raise ConfigError(f"{name}: is a directory, not a YAML file") from None
         except UnicodeDecodeError as e:
-            raise ConfigError(f"{name}: not UTF-8 text (byte {e.start}); save it as UTF-8") from None
+            raise not_utf8(name, e) from None
         except OSError as e:
             raise ConfigError(f"{name}: cannot read ({e.strerror})") from None
     try:
@@ -55,6 +55,23 @@ def load(path: Path | str, text: str | None = None) -> tuple[Any, dict[Path_, in
         return None, lines
     builder = _Builder(name, lines)
     return builder.build(node, ()), lines
+
+
+def not_utf8(name: str, e: UnicodeDecodeError) -> ConfigError:
+    """The error for a file that is not UTF-8: where the first bad byte is (line and column), and what to do."""
+    data, at = e.object, e.start
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return ConfigError(f"{name}: the file is UTF-16 text ('Unicode'); save it as UTF-8")
+    start = data.rfind(b"\n", 0, at) + 1
+    line = data.count(b"\n", 0, at) + 1
+    column = len(data[start:at].decode("utf-8", errors="replace")) + 1
+    try:
+        data.decode("cp1252")
+        guess = "; the file looks saved as Windows-1252, 'ANSI'"
+    except UnicodeDecodeError:
+        guess = ""
+    return ConfigError(f"{name} line {line}, column {column}: not UTF-8 text (the byte 0x{data[at]:02x}{guess}); "
+                       f"save the file as UTF-8 (in Notepad: Save As, Encoding: UTF-8)")
 
 
 class _Builder:

@@ -254,6 +254,25 @@ def test_a_turnover_default_is_read_as_a_profile_reads_it(tmp_path, written):
     assert config_mod.load(path).characteristics["turnover"].default == pytest.approx(0.15)
 
 
+def test_a_policy_saved_as_windows_1252_names_the_line_and_column_of_the_bad_byte(tmp_path):
+    """It said 'not UTF-8 text (byte 1088)': a byte count nobody can find in an editor."""
+    text = _shipped_with("# Dose modules.", "# Dose modules \u2013 caf\u00e9.")
+    path = tmp_path / "doses.yaml"
+    path.write_bytes(text.encode("cp1252"))
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "caf\u00e9" in t)
+    column = text.splitlines()[line - 1].index("\u2013") + 1
+    from qidose import yamlfile
+
+    for load in (config_mod.load, yamlfile.load):   # the policy, and a profile or scenario file
+        with pytest.raises(ConfigError) as e:
+            load(path)
+        assert f"line {line}, column {column}: not UTF-8 text" in str(e.value)
+        assert "Windows-1252" in str(e.value) and "save the file as UTF-8" in str(e.value)
+    from conftest import invoke
+    ran = invoke(["check-config", path])
+    assert ran.code == 2 and f"line {line}, column {column}" in ran.stderr
+
+
 def test_a_merge_key_gets_the_loaders_own_message(tmp_path):
     """`<<: *x` said "cannot read the value '<<' (tag tag:yaml.org,2002:merge)"."""
     text = _shipped_with("    capacity: {per_1000_staff: 10,", "    capacity: &x {per_1000_staff: 10,")
@@ -262,3 +281,10 @@ def test_a_merge_key_gets_the_loaders_own_message(tmp_path):
     code, stderr, _ = _check_config(tmp_path, text)
     assert code == 2
     assert f"line {line}, column 16: merge keys (<<) are not supported; write the values out" in stderr
+
+
+def test_a_policy_saved_as_utf_16_says_so(tmp_path):
+    path = tmp_path / "doses.yaml"
+    path.write_text(config_mod.default_path().read_text(encoding="utf-8"), encoding="utf-16")
+    with pytest.raises(ConfigError, match="the file is UTF-16 text .*save it as UTF-8"):
+        config_mod.load(path)
