@@ -47,6 +47,9 @@ def load(path: Path | str, text: str | None = None) -> tuple[Any, dict[Path_, in
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        if mark and _tab_indented(text, mark.line):
+            raise ConfigError(f"{name}{where}: a tab in the indentation: YAML indents with spaces only; "
+                              f"replace the tabs at the start of the lines with spaces") from None
         raise ConfigError(f"{name}{where}: YAML syntax error: {e.problem or e.context}") from None
     except yaml.YAMLError as e:  # pragma: no cover - PyYAML raises marked errors for text
         raise ConfigError(f"{name}: YAML error: {e}") from None
@@ -72,6 +75,15 @@ def not_utf8(name: str, e: UnicodeDecodeError) -> ConfigError:
         guess = ""
     return ConfigError(f"{name} line {line}, column {column}: not UTF-8 text (the byte 0x{data[at]:02x}{guess}); "
                        f"save the file as UTF-8 (in Notepad: Save As, Encoding: UTF-8)")
+
+
+def _tab_indented(text: str, line: int) -> bool:
+    """Whether a line (0-based) starts with a tab among its indentation."""
+    lines = text.splitlines()
+    if not 0 <= line < len(lines):
+        return False
+    body = lines[line]
+    return "\t" in body[:len(body) - len(body.lstrip(" \t"))]
 
 
 class _Builder:

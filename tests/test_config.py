@@ -288,3 +288,13 @@ def test_a_policy_saved_as_utf_16_says_so(tmp_path):
     path.write_text(config_mod.default_path().read_text(encoding="utf-8"), encoding="utf-16")
     with pytest.raises(ConfigError, match="the file is UTF-16 text .*save it as UTF-8"):
         config_mod.load(path)
+
+
+def test_a_policy_indented_with_tabs_says_yaml_indents_with_spaces(tmp_path):
+    """It said 'YAML syntax error: found character that cannot start any token'."""
+    text = re.sub(r"(?m)^  ", "\t", config_mod.default_path().read_text(encoding="utf-8"))
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if t.startswith("\t"))
+    code, stderr, _ = _check_config(tmp_path, text)
+    assert code == 2
+    assert f"line {line}, column 1: a tab in the indentation: YAML indents with spaces only" in stderr
+    assert "cannot start any token" not in stderr
