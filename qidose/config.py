@@ -259,14 +259,18 @@ class Checker:
         self.lines = lines
         self.problems: list[tuple[int, str]] = []
         self.sources: dict[str, str] = {}
+        self.cycles: set[tuple[str, ...]] = set()   # include cycles reported (each once)
 
     # -- reporting ---------------------------------------------------------------------------
-    def fail(self, path: tuple, message: str) -> None:
-        line = 0
+    def line(self, path: tuple) -> int:
+        """The line of a key path, or of the nearest block around it that the file has (0: none)."""
         for cut in range(len(path), -1, -1):
             if path[:cut] in self.lines:
-                line = self.lines[path[:cut]]
-                break
+                return self.lines[path[:cut]]
+        return 0
+
+    def fail(self, path: tuple, message: str) -> None:
+        line = self.line(path)
         self.problems.append((line, f"{self.name} line {line}: {_dotted(path) or 'the file'}: {message}"))
 
     def raise_problems(self) -> None:
@@ -442,7 +446,19 @@ class Checker:
 
     def _resolve(self, lid: str, raw: dict, seen: tuple) -> tuple[str, ...]:
         if lid in seen:
-            self.fail(("levels", seen[0], "dose", "includes"), f"includes form a cycle: {' -> '.join(seen + (lid,))}")
+            # Reported once, at the include that closes it (every level that reaches the cycle meets it).
+            cycle = seen[seen.index(lid):]
+            first = cycle.index(min(cycle))
+            if cycle[first:] + cycle[:first] not in self.cycles:
+                self.cycles.add(cycle[first:] + cycle[:first])
+                links = [(a, b, ("levels", a, "dose", "includes", raw[a]["includes"].index(b)))
+                         for a, b in zip(cycle, cycle[1:] + (lid,))]
+                if len(links) == 1:
+                    text = f"includes form a cycle: {lid} includes itself; remove '{lid}' from its includes"
+                else:
+                    said = [f"{a} includes {b} (line {self.line(p)})" for a, b, p in links]
+                    text = f"includes form a cycle: {', '.join(said[:-1])} and {said[-1]}; remove one of these includes"
+                self.fail(links[-1][2], text)   # at the include that closes the cycle
             return ()
         if lid not in raw:
             return ()

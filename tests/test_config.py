@@ -298,3 +298,32 @@ def test_a_policy_indented_with_tabs_says_yaml_indents_with_spaces(tmp_path):
     assert code == 2
     assert f"line {line}, column 1: a tab in the indentation: YAML indents with spaces only" in stderr
     assert "cannot start any token" not in stderr
+
+
+def test_an_include_cycle_is_reported_once_at_the_include_that_closes_it(tmp_path):
+    """all_staff including itself was reported six times (once per level whose dose reaches all_staff), mostly
+    at the first line of a level that was not wrong; now once, at the include itself."""
+    old = "dose: {modules: [qi_foundations_online"
+    text = _shipped_with(old, "dose: {includes: [all_staff], modules: [qi_foundations_online")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "includes: [all_staff], modules: [qi_foundations" in t)
+    code, stderr, _ = _check_config(tmp_path, text)
+    assert code == 2
+    assert _problems(stderr) == [
+        f"error: {tmp_path / 'doses.yaml'} line {line}: levels.all_staff.dose.includes[0]: includes form a cycle: "
+        f"all_staff includes itself; remove 'all_staff' from its includes"]
+
+
+def test_a_longer_include_cycle_is_reported_once_with_the_line_of_each_include(tmp_path):
+    old = "dose: {includes: [all_staff], modules: [measurement_for_improvement]}"
+    text = _shipped_with(old, "dose: {includes: [all_staff, quality_coaches], modules: [measurement_for_improvement]}")
+    lines = text.splitlines()
+    senior = next(i for i, t in enumerate(lines, 1) if "[all_staff, quality_coaches]" in t)
+    coaches = next(i for i, t in enumerate(lines, 1) if "includes: [middle_managers], modules: [improvement_coaching]" in t)
+    middle = next(i for i, t in enumerate(lines, 1) if "includes: [senior_leaders]" in t)
+    code, stderr, _ = _check_config(tmp_path, text)
+    assert code == 2
+    problems = _problems(stderr)
+    assert len(problems) == 1, stderr
+    assert f"line {middle}: levels.middle_managers.dose.includes[0]: includes form a cycle: senior_leaders includes " \
+           f"quality_coaches (line {senior}), quality_coaches includes middle_managers (line {coaches}) and " \
+           f"middle_managers includes senior_leaders (line {middle}); remove one of these includes" in problems[0]
