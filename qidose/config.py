@@ -359,7 +359,7 @@ class Checker:
         levels = self.levels(top.get("levels", {}), modules)
         characteristics = self.characteristics(top.get("characteristics", {}), levels)
         staff_list = self.staff_list(top.get("staff_list", {}))
-        membership = self.membership(top.get("membership", {}), levels)
+        membership = self.membership(top.get("membership", {}), levels, staff_list.band_words)
         trajectory = self.trajectory(top["trajectory"], characteristics) if "trajectory" in top else None
         costs = self.costs(top["costs"]) if "costs" in top else None
         records_columns = self.records_columns(top.get("training_records", {}), staff_list)
@@ -547,7 +547,7 @@ class Checker:
         personal = {fold(w) for w in never} | {fold(a) for f in ("employee_id", "assignment") for a in columns.get(f, ())}
         return StaffListRules(columns, frozenset(fold(s) for s in in_post), band_words, separator, frozenset(personal))
 
-    def membership(self, value: Any, levels: dict[str, Level]) -> tuple[Rule, ...]:
+    def membership(self, value: Any, levels: dict[str, Level], band_words: dict[str, frozenset[str]]) -> tuple[Rule, ...]:
         ruled = tuple(lid for lid in ROLE_LEVELS if lid != "all_staff")
         specs = self.mapping(value, ("membership",), optional=ruled)
         rules = []
@@ -564,11 +564,27 @@ class Checker:
                 level=lid,
                 job_role=frozenset(fold(w) for w in self.words(spec.get("job_role", []), path + ("job_role",))),
                 staff_group=frozenset(fold(w) for w in self.words(spec.get("staff_group", []), path + ("staff_group",))),
-                band=frozenset(self.words(spec.get("band", []), path + ("band",), BAND_CODES)),
+                band=self.bands(spec.get("band", []), path + ("band",), band_words),
                 position_title=tuple(patterns),
             ))
         rank = {lid: lvl.rank for lid, lvl in levels.items()}
         return tuple(sorted(rules, key=lambda r: rank.get(r.level, 99)))
+
+    def bands(self, value: Any, path: tuple, band_words: dict[str, frozenset[str]]) -> frozenset[str]:
+        """Band codes, compared as the comment in doses.yaml says, case and spacing ignored: '8C', 'Band 8c' and
+        'VSM' are 8c, 8c and vsm; so are the words of staff_list.band_words ('Very Senior Manager')."""
+        out = set()
+        for i, raw in enumerate(self.words(value, path)):
+            code = fold(raw)
+            code = code[4:] if code.startswith("band") and code[4:] in BAND_CODES else code
+            code = next((c for c, words in band_words.items() if code in words), code)
+            if code in BAND_CODES:
+                out.add(code)
+            elif raw:
+                hint = difflib.get_close_matches(code, BAND_CODES, n=1)
+                did = f"; did you mean '{hint[0]}'?" if hint else ""
+                self.fail(path + (i,), f"'{raw}' is not a band: use 1-7, 8a-8d, 9, medical or vsm{did}")
+        return frozenset(out)
 
     # -- the plan over the years, costs, training records (all optional blocks) -----------------
     def trajectory(self, value: Any, characteristics: dict[str, Characteristic]) -> TrajectoryRules:

@@ -327,3 +327,26 @@ def test_a_longer_include_cycle_is_reported_once_with_the_line_of_each_include(t
     assert f"line {middle}: levels.middle_managers.dose.includes[0]: includes form a cycle: senior_leaders includes " \
            f"quality_coaches (line {senior}), quality_coaches includes middle_managers (line {coaches}) and " \
            f"middle_managers includes senior_leaders (line {middle}); remove one of these includes" in problems[0]
+
+
+def test_membership_bands_are_compared_with_case_and_spacing_ignored(tmp_path):
+    """doses.yaml says bands are compared with case and spacing ignored, yet band: [8C, 8D, 9, VSM] was refused
+    ("'8C' is not one of ..."). Now they are the canonical codes, and people are placed alike."""
+    from qidose.classify import Classifier
+
+    path = tmp_path / "doses.yaml"
+    path.write_text(_shipped_with("band: [8c, 8d, 9, vsm]", "band: [8C, Band 8D, ' 9 ', Very Senior Manager]")
+                    .replace("band: [8a, 8b]", "band: [Band 8A, 8 B]"), encoding="utf-8")
+    mine, shipped = config_mod.load(path), config_mod.load()
+    # the same codes as the shipped policy's (a word of staff_list.band_words is its code)
+    assert {rule.level: rule.band for rule in mine.membership} == {rule.level: rule.band for rule in shipped.membership}
+    classify = Classifier(mine)
+    assert classify.level("", "", "", "8c") == classify.level("", "", "", "vsm") == "senior_leaders"
+    assert classify.level("", "", "", "8a") == "middle_managers"
+
+
+def test_a_band_that_is_none_says_which_are(tmp_path):
+    text = _shipped_with("band: [8c, 8d, 9, vsm]", "band: [8c, 8e, 9, vsm]")
+    code, stderr, _ = _check_config(tmp_path, text)
+    assert code == 2
+    assert "membership.senior_leaders.band[1]: '8e' is not a band: use 1-7, 8a-8d, 9, medical or vsm" in stderr
