@@ -518,8 +518,9 @@ class Checker:
                 self.fail(p + ("multiply",), f"{level} is a {levels[level].kind} level: it has "
                           f"'{LEVERS[levels[level].kind]}', not '{lever}'")
             key = f"{_dotted(path)}[{i}]"
-            source = self.word(spec.get("source", "no source given"), p + ("source",))
-            self.sources[key] = source
+            source = "no source given"   # not a source: check-config counts the effect as without one
+            if "source" in spec:
+                source = self.sources[key] = self.word(spec["source"], p + ("source",))
             out.append(Effect(name, word, level, lever, self.number(spec.get("by", 1), p + ("by",), high=10), source, key))
         return tuple(out)
 

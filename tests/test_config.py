@@ -350,3 +350,18 @@ def test_a_band_that_is_none_says_which_are(tmp_path):
     code, stderr, _ = _check_config(tmp_path, text)
     assert code == 2
     assert "membership.senior_leaders.band[1]: '8e' is not a band: use 1-7, 8a-8d, 9, medical or vsm" in stderr
+
+
+_EFFECT_SOURCE = '          source: "assumption: coaches still growing with the scale of improvement (evidence 2.2)"\n'
+
+
+def test_an_effect_without_a_source_is_not_counted_as_sourced(tmp_path):
+    """check-config said '61 sourced values, 1 without a source' for the shipped policy less one effect's
+    source: the effect counted on both sides."""
+    shipped = len(config_mod.load().sources)
+    code, stderr, stdout = _check_config(tmp_path, _shipped_with(_EFFECT_SOURCE, ""))
+    assert code == 0
+    assert f"{shipped - 1} sourced values, 1 without a source" in stdout
+    mine = config_mod.load(tmp_path / "doses.yaml")
+    assert config_mod.unsourced_numbers(mine) == ["characteristics.maturity.values.developing[0]"]
+    assert "characteristics.maturity.values.developing[0]" not in mine.sources
