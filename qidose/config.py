@@ -364,9 +364,15 @@ class Checker:
         costs = self.costs(top["costs"]) if "costs" in top else None
         records_columns = self.records_columns(top.get("training_records", {}), staff_list)
         self.raise_problems()
-        return Config(self.name, hours_per_day, modules, levels, characteristics, staff_list, membership,
-                      self.sources, {_dotted(k): v for k, v in self.lines.items()},
-                      trajectory=trajectory, costs=costs, records_columns=records_columns)
+        config = Config(self.name, hours_per_day, modules, levels, characteristics, staff_list, membership,
+                        self.sources, {_dotted(k): v for k, v in self.lines.items()},
+                        trajectory=trajectory, costs=costs, records_columns=records_columns)
+        for key in numbered_keys(config):   # a number left out (capacity's per_service): the line of its block
+            block = key
+            while block not in config.lines and block:
+                block = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", block) if re.search(r"[.\[]", block) else ""
+            config.lines.setdefault(key, config.lines.get(block, self.lines.get((), 0)))
+        return config
 
     def modules(self, value: Any) -> dict[str, Module]:
         out = {}

@@ -365,3 +365,17 @@ def test_an_effect_without_a_source_is_not_counted_as_sourced(tmp_path):
     mine = config_mod.load(tmp_path / "doses.yaml")
     assert config_mod.unsourced_numbers(mine) == ["characteristics.maturity.values.developing[0]"]
     assert "characteristics.maturity.values.developing[0]" not in mine.sources
+
+
+def test_a_number_left_out_is_placed_at_the_line_of_its_block(tmp_path):
+    """capacity's per_service may be left out (it is then 0); check-config's warning that it has no source said
+    'line ?'. The key now has the line of the block it belongs in."""
+    text = _shipped_with("    capacity: {per_1000_staff: 10, per_service: 1, minimum: 2}",
+                         "    capacity:\n      per_1000_staff: 10\n      minimum: 2")
+    text = re.sub(r"(?m)^      per_service: \"assumption: at least one coach.*\n", "", text)
+    line = text.splitlines().index("    capacity:") + 1
+    code, stderr, _ = _check_config(tmp_path, text)
+    assert code == 0
+    assert f"line {line}: levels.quality_coaches.capacity.per_service has no source" in stderr
+    assert "line ?" not in stderr
+    assert config_mod.load(tmp_path / "doses.yaml").lines["levels.quality_coaches.capacity.per_service"] == line
