@@ -353,7 +353,13 @@ class Checker:
                            optional=("hours_per_day", "sources", "trajectory", "costs", "training_records"))
         if top.get("schema") not in (None, 1):
             self.fail(("schema",), f"schema {top.get('schema')!r} is not one this qidose reads (1)")
-        hours_per_day = self.number(top.get("hours_per_day", 7.5), ("hours_per_day",), low=0, low_open=True, high=24)
+        hours_per_day = 0.0
+        if "hours_per_day" in top:
+            hours_per_day = self.number(top["hours_per_day"], ("hours_per_day",), low=0, low_open=True, high=24)
+        else:   # a policy number: no default in code
+            self.fail((), "missing key 'hours_per_day': the hours in a training day, which the dosing matrix divides "
+                          "dose hours by to show days; add it with its source under `sources:`, as the shipped "
+                          "config/doses.yaml has it")
         self.take_sources(top.get("sources", {}), ("sources",), {"hours_per_day": "hours_per_day"})
         modules = self.modules(top.get("modules", {}))
         levels = self.levels(top.get("levels", {}), modules)

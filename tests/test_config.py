@@ -379,3 +379,12 @@ def test_a_number_left_out_is_placed_at_the_line_of_its_block(tmp_path):
     assert f"line {line}: levels.quality_coaches.capacity.per_service has no source" in stderr
     assert "line ?" not in stderr
     assert config_mod.load(tmp_path / "doses.yaml").lines["levels.quality_coaches.capacity.per_service"] == line
+
+
+def test_hours_per_day_is_required_not_a_number_in_code(tmp_path):
+    """config.py read top.get('hours_per_day', 7.5): a policy without it silently had 7.5-hour days, a policy
+    number with no source in the file."""
+    code, stderr, _ = _check_config(tmp_path, _shipped_with("hours_per_day: 7.5\n", ""))
+    assert code == 2
+    assert "the file: missing key 'hours_per_day': the hours in a training day" in stderr
+    assert "Traceback" not in stderr
