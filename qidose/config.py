@@ -775,3 +775,20 @@ def numbered_keys(config: Config) -> list[str]:
 def unsourced_numbers(config: Config) -> list[str]:
     return [k for k in numbered_keys(config) if not config.sources.get(k, "").strip()
             or config.sources[k] == "no source given"]
+
+
+def source_place(key: str) -> str:
+    """Where the source of a numbered key is written: an effect takes `source:`; every other number is named
+    under its block's `sources:` (capacity's and hourly_cost's numbers under their level's or costs')."""
+    if re.search(r"^characteristics\.[^.]+\.values\..+\[\d+\]$", key):
+        return "add `source:` to this effect"
+    parent, _, name = key.rpartition(".")
+    if parent.endswith((".capacity", ".hourly_cost")) or parent in ("costs.hourly_cost",):
+        parent = parent.rpartition(".")[0]
+    return f"add `{name}:` under `{parent + '.sources' if parent else 'sources'}`"
+
+
+def unsourced_warnings(config: Config) -> list[str]:
+    """check-config's warnings: each number without a source, with its line and where its source goes."""
+    return [f"{config.path} line {config.lines.get(key, '?')}: {key} has no source; {source_place(key)} "
+            f"(or say 'assumption: why')" for key in unsourced_numbers(config)]

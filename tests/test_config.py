@@ -388,3 +388,34 @@ def test_hours_per_day_is_required_not_a_number_in_code(tmp_path):
     assert code == 2
     assert "the file: missing key 'hours_per_day': the hours in a training day" in stderr
     assert "Traceback" not in stderr
+
+
+def test_the_place_named_for_a_missing_source_is_where_the_shipped_policy_has_it(config):
+    """check-config told to 'add one under `sources:`' for an effect, which takes `source:` (and refuses
+    `sources:`). config.unsourced_warnings names the key each block takes: for every number of the shipped
+    policy, the place it names holds that number's source there."""
+    from qidose import yamlfile
+
+    data, _ = yamlfile.load(config_mod.default_path())
+    for key in config_mod.numbered_keys(config):
+        place = config_mod.source_place(key)
+        if place == "add `source:` to this effect":
+            name, word, i = re.fullmatch(r"characteristics\.(\w+)\.values\.(\w+)\[(\d+)\]", key).groups()
+            held = data["characteristics"][name]["values"][word][int(i)]["source"]
+        else:
+            name, block = re.fullmatch(r"add `(\w+):` under `([\w.]+)`", place).groups()
+            held = data
+            for part in block.split("."):
+                held = held[part]
+            held = held[name]
+        assert held == config.sources[key], (key, place)
+
+
+def test_check_configs_warning_for_an_effect_without_a_source_names_source(tmp_path):
+    path = tmp_path / "doses.yaml"
+    path.write_text(_shipped_with(_EFFECT_SOURCE, ""), encoding="utf-8")
+    mine = config_mod.load(path)
+    line = mine.lines["characteristics.maturity.values.developing[0]"]
+    assert config_mod.unsourced_warnings(mine) == [
+        f"{path} line {line}: characteristics.maturity.values.developing[0] has no source; add `source:` to this "
+        f"effect (or say 'assumption: why')"]
