@@ -419,3 +419,53 @@ def test_check_configs_warning_for_an_effect_without_a_source_names_source(tmp_p
     assert config_mod.unsourced_warnings(mine) == [
         f"{path} line {line}: characteristics.maturity.values.developing[0] has no source; add `source:` to this "
         f"effect (or say 'assumption: why')"]
+
+
+# -- board members found by their position title alone (an export without a Job Role column) ----------------
+
+BOARD_TITLES = ["Chief Executive", "Chief Operating Officer", "Chief Nurse", "Chief Medical Officer", "Chief Finance Officer",
+                "Chief Financial Officer", "Chief People Officer", "Chief Nursing Officer", "Executive Chief Nurse",
+                "Chief Nurse and Director of Quality", "Interim Chief Executive", "Acting Chief Nurse", "Trust Chair",
+                "Chairman", "Chair", "Chair of the Board", "Vice Chair", "Non-Executive Director",
+                "Associate Non-Executive Director", "Director of Finance", "Interim Director of Finance", "Medical Director"]
+NOT_BOARD_TITLES = ["Chief Pharmacist", "Deputy Chief Nurse", "Assistant Chief Nurse", "Deputy Chief Operating Officer",
+                    "Deputy Chief Finance Officer", "Chief Nurse Information Officer", "Chief Nursing Information Officer",
+                    "Chief Clinical Information Officer", "Chief Medical Information Officer", "Chief Registrar",
+                    "Chief Biomedical Scientist", "Chief Physiotherapist", "Chief Executive's PA",
+                    "Chief Executive Office Manager", "PA to the Chief Executive", "Assistant Director of Nursing",
+                    "Deputy Director of Finance", "Associate Medical Director", "Chair of the Staff Network",
+                    "Vice Chair of the Staff Network", "Staff Side Chair", "Chair's PA", "Personal Assistant to the Chair"]
+
+
+@pytest.mark.parametrize("title", BOARD_TITLES)
+def test_a_board_title_alone_puts_a_person_on_the_board(config, title):
+    """Without a Job Role column only the title can place a board member; 'Chief Operating Officer', 'Chief Nurse',
+    'Trust Chair' and 'Chairman' were in all_staff."""
+    from qidose.classify import Classifier
+
+    assert Classifier(config).level("", "", title, None) == "board"
+
+
+@pytest.mark.parametrize("title", NOT_BOARD_TITLES)
+def test_a_title_like_a_board_title_is_not_the_board(config, title):
+    """Deputies, assistants, the Chief Pharmacist and chairs of other bodies stay off the board ('Chair of the
+    Staff Network' was on it: '^chair\\b' matched any title that began with Chair)."""
+    from qidose.classify import Classifier
+
+    assert Classifier(config).level("", "", title, None) != "board"
+
+
+def test_a_list_without_job_roles_finds_its_board_by_title(tmp_path, config):
+    import csv
+    import datetime as dt
+
+    from qidose.staff import read
+
+    path = tmp_path / "no_job_role.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Employee Number", "Position Title", "Grade", "Assignment Status", "FTE"])
+        for i, title in enumerate(BOARD_TITLES + NOT_BOARD_TITLES):
+            writer.writerow([str(10000100 + i), title, "", "Active Assignment", "1"])
+    result = read(str(path), config, as_of=dt.date(2026, 10, 1))
+    assert result.whole.headcount["board"] == len(BOARD_TITLES)
