@@ -294,9 +294,8 @@ def check_config(log, path):
     from qidose import config as config_mod
     config = config_mod.load(path)
     unsourced = config_mod.unsourced_numbers(config)
-    for key in unsourced:
-        log.warn(f"{config.path} line {config.lines.get(key, '?')}: {key} has no source; "
-                 f"add one under `sources:` (or say 'assumption: why')")
+    for message in config_mod.unsourced_warnings(config):
+        log.warn(message)
     click.echo(f"{config.path}: valid: {len(config.levels)} levels, {len(config.modules)} modules, "
                f"{len(config.sources)} sourced values, {len(unsourced)} without a source")
 
@@ -313,7 +312,6 @@ def check_config(log, path):
 @click.pass_obj
 def report(log, staff, output, suppress_below, paper_date, chart_format, **opts):
     """Write a board paper from the staff list STAFF: summary, tables, chart and sources (-o paper.html or paper.md)."""
-    from qidose.errors import UsageError
     kind = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}.get(os.path.splitext(output)[1].lower())
     if kind is None:
         raise UsageError(f"-o {output}: a paper is written as .html or .md; give a file name ending in one of them")

@@ -203,3 +203,15 @@ def test_as_of_says_what_is_wrong_with_the_date(day, says):
     result = run("plan", str(DATA / "staff_tiny.csv"), "--as-of", day)
     assert (result.code, result.stdout) == (2, "")
     assert says in result.stderr
+
+
+def test_check_config_says_where_a_missing_source_goes(tmp_path):
+    """An effect takes `source:`, other numbers a block's `sources:` (check-config said `sources:` for all)."""
+    from qidose import config as config_mod
+    text = config_mod.default_path().read_text(encoding="utf-8")
+    effect = next(line for line in text.splitlines() if line.strip().startswith("source:"))
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(text.replace(effect + "\n", "", 1), encoding="utf-8")
+    result = run("check-config", str(policy))
+    assert result.code == 0 and "1 without a source" in result.stdout
+    assert "has no source; add `source:` to this effect" in result.stderr
