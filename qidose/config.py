@@ -273,10 +273,11 @@ class Checker:
         line = self.line(path)
         self.problems.append((line, f"{self.name} line {line}: {_dotted(path) or 'the file'}: {message}"))
 
-    def raise_problems(self) -> None:
+    def raise_problems(self, again: str = "`qidose check-config FILE` checks again") -> None:
+        """One error for every problem found, in line order; `again`: how to check once they are fixed."""
         if self.problems:
             messages = [m for _, m in sorted(self.problems)]
-            raise ConfigError("\n".join(messages) + "\nFix the lines above; `qidose check-config FILE` checks again.")
+            raise ConfigError("\n".join(messages) + f"\nFix the lines above; {again}.")
 
     # -- shapes ------------------------------------------------------------------------------
     def mapping(self, value: Any, path: tuple, required: tuple = (), optional: tuple = ()) -> dict:

@@ -65,7 +65,7 @@ def load_profile(path: str | None) -> tuple[dict[str, Any], dict[str, str]]:
     data, lines = yamlfile.load(Path(path))
     checker = Checker(path, lines)
     data = checker.mapping(data if data is not None else {}, (), optional=PROFILE_KEYS + RESOURCE_KEYS)
-    checker.raise_problems()
+    checker.raise_problems("running the command again checks them")
     values, origins = {}, {}
     for key, value in data.items():
         origin = f"{Path(path).name} line {lines.get((key,), '?')}"   # a name, not a path: papers are published

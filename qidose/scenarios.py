@@ -74,7 +74,7 @@ def load(path: str) -> Scenario:
         else:
             values[key] = checker.word(value, (key,))
     label = checker.word(data.get("scenario", Path(path).stem), ("scenario",))
-    checker.raise_problems()
+    checker.raise_problems("running the command again checks them")
     return Scenario(label, values, {k: f"{path} line {lines.get((k,), '?')}" for k in values})
 
 

@@ -215,3 +215,13 @@ def test_check_config_says_where_a_missing_source_goes(tmp_path):
     result = run("check-config", str(policy))
     assert result.code == 0 and "1 without a source" in result.stdout
     assert "has no source; add `source:` to this effect" in result.stderr
+
+
+def test_a_bad_profile_is_not_sent_to_check_config(tmp_path):
+    """check-config reads a policy: a profile's errors say to run the command again instead."""
+    profile = tmp_path / "org.yaml"
+    profile.write_text("nmae: Test Trust\n", encoding="utf-8")
+    result = run("plan", str(DATA / "staff_tiny.csv"), "--org", str(profile))
+    assert result.code == 2
+    assert result.stderr == (f"error: {profile} line 1: nmae: unknown key 'nmae'; did you mean 'name'?\n"
+                             "Fix the lines above; running the command again checks them.\n")
