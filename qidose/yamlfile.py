@@ -14,6 +14,7 @@ Nothing in the file can run code: only the safe loader's scalar types are built.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from qidose.errors import ConfigError
 Path_ = tuple  # a key path such as ("levels", "board", "coverage")
 
 _YAML_11_WORDS = {"yes", "no", "on", "off", "y", "n"}
+_PLAIN_NUMBER = re.compile(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]*)?([eE][-+]?[0-9]+)?|[-+]?\.[0-9]+|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 # libyaml's safe loader composes the same nodes, with the same line marks, about 15 times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -131,6 +133,10 @@ class _Builder:
             return node.value  # YAML 1.2: yes/no/on/off are words
         if node.tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"):
             return node.value
+        if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and not _PLAIN_NUMBER.fullmatch(node.value):
+            # YAML 1.1 reads 010 as 8 (octal), 1:30 as 90 (base 60), 0x10 as 16 and 1_000 as 1000
+            self._fail(node, f"{node.value!r} is not a plain decimal number (YAML reads it as "
+                             f"{self.constructor.construct_object(node)!r}); write it with digits and a decimal point only")
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError:
