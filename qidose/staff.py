@@ -111,8 +111,8 @@ def group_refusal(by: str | None, groups: dict, people: int) -> str | None:
                 f"them, 'Surname, Title Forename', or 'Surname, Forename'), and a breakdown by it would print "
                 f"them; choose a column such as Directorate or Organisation")
     if len(groups) > max(4, people / 2):
-        return (f"--by {by!r}: {len(groups):,} groups for {people:,} people; a column with a value for almost "
-                f"every person identifies people, so qidose will not break down by it")
+        return (f"--by {by!r}: {len(groups):,} groups for {people:,} people; a column with more than one value "
+                f"for every two people identifies people, so qidose will not break down by it")
     return None
 
 
