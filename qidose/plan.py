@@ -61,6 +61,19 @@ def up(x: float) -> int:
     return max(0, math.ceil(x - _EPS))
 
 
+def share(value: float | None, decimals: int = 0) -> str:
+    """A share as a percentage that never rounds up to 100% or down to 0% when it is not: at 0
+    decimals 0.874 is '87%', 0.9952 is '99.5%' and 0.004 is '0.4%'."""
+    if value is None:
+        return "–"
+    text = f"{value:.{decimals}%}"
+    if 0 < value < 1 and text in (f"{100:.{decimals}f}%", f"{0:.{decimals}f}%"):
+        scale = 10 ** (decimals + 1)
+        value = (math.floor if value > 0.5 else math.ceil)(value * 100 * scale) / scale
+        return f"{value:.{decimals + 1}f}%"
+    return text
+
+
 def num(x: float) -> str:
     """A number as a reader writes it: 1,234 or 7.5 or 0.101."""
     if isinstance(x, float) and not x.is_integer():

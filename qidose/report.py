@@ -11,7 +11,6 @@ Pure: no Click, no files, no matplotlib (charts.py draws ``Chart``s and ``YearsC
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 from dataclasses import dataclass
 from typing import ClassVar
@@ -19,6 +18,7 @@ from typing import ClassVar
 from qidose import __version__
 from qidose.config import numbered_keys
 from qidose.plan import num
+from qidose.render.columns import coverage_text
 from qidose.render.doses import LEGEND as DOSES_LEGEND
 from qidose.render.doses import matrix
 from qidose.render.suppress import TOTAL, WITHHELD, legend, suppression
@@ -418,15 +418,6 @@ YEAR_COLUMNS = (
     ("coverage", "Coverage at year end"),
     ("backlog", "Backlog at year end"),
 )
-
-
-def coverage_text(value: float | None) -> str:
-    """A share of a target, as a whole percentage that never rounds up to 100% or down to 0%."""
-    if value is None:
-        return "–"
-    if 0 < value < 1 and round(value * 100) in (0, 100):
-        return f"{(math.floor if value > 0.5 else math.ceil)(value * 1000) / 10:.1f}%"
-    return f"{value:.0%}"
 
 
 def _reached(outcome, years: int) -> str:

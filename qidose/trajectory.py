@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from qidose.config import CAPACITY_LEVELS, MAX_YEARS, ROLE_LEVELS, Config
 from qidose.errors import UsageError
 from qidose.organisation import Organisation, Setting
-from qidose.plan import Figure, Plan, num, up
+from qidose.plan import Figure, Plan, num, share, up
 
 COST_LABEL = "estimate (backfill)"
 EXPERTS = "internal_experts"
@@ -544,7 +544,15 @@ def _last_reason(run: list, lid: str) -> str:
 
 
 def _ratio(a: int, b: int) -> float | None:
-    return None if not b else round(a / b, 4)
+    """a / b to 4 decimals, 1 only when a is b and 0 only when a is 0 (29,999 of 30,000 is 0.9999)."""
+    if not b:
+        return None
+    ratio = round(a / b, 4)
+    if ratio == 1 and a < b:
+        return 0.9999
+    if ratio == 0 and a > 0:
+        return 0.0001
+    return ratio
 
 
 def _rate(x: float) -> str:
@@ -553,4 +561,4 @@ def _rate(x: float) -> str:
 
 
 def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{x:.1%}"
+    return share(x, 1)

@@ -225,3 +225,43 @@ def test_a_bad_profile_is_not_sent_to_check_config(tmp_path):
     assert result.code == 2
     assert result.stderr == (f"error: {profile} line 1: nmae: unknown key 'nmae'; did you mean 'name'?\n"
                              "Fix the lines above; running the command again checks them.\n")
+
+
+# -- the same value at the same precision in every format -------------------------------------
+
+FIVE = """Employee Number,Full Name,Directorate,Job Role,Position Title,Grade,Assignment Status,FTE,Start Date,QI Role,QI Training
+1001,"Quuxley, Mr. Zebedee",Surgery,Staff Nurse,Staff Nurse,Band 5,Active Assignment,1,01/01/2015,QI Lead,
+1002,"Snorkelwick, Ms. Ottoline",Surgery,Ward Manager,Ward Manager,Band 7,Active Assignment,1,01/01/2015,,Introduction to QI;Improvement Leaders Programme;Improvement Coaching
+1003,"Fizzlethorpe, Mr. Peregrine",Surgery,Staff Nurse,Staff Nurse,Band 5,Active Assignment,1,01/01/2015,,
+1004,"Grumbleweed, Mrs. Wilhelmina",Surgery,Staff Nurse,Staff Nurse,Band 5,Active Assignment,1,01/01/2015,,
+1005,"Wobblecombe, Dr. Horatio",Surgery,Staff Nurse,Staff Nurse,Band 5,Active Assignment,1,01/01/2015,,
+"""
+
+
+@pytest.fixture
+def five(tmp_path):
+    """Five people in one service: a reviewer's hand-written list (a QI lead, a coach who is a ward manager)."""
+    path = tmp_path / "staff.csv"
+    path.write_text(FIVE, encoding="utf-8")
+    return path
+
+
+def test_years_to_close_the_gap_is_printed_as_json_gives_it_never_as_0(five):
+    """300 hours / (30,000 − 315) is 0.01 years: the table and Markdown said 'Years to close the gap: 0'."""
+    args = ("plan", five, "--turnover", "0.1", "--learning-hours", "30000", "--as-of", AS_OF)
+    years = run(*args, "--format", "json").json()["totals"]["years_to_close_gap"]
+    assert years == 0.01
+    for fmt in ("table", "markdown"):
+        out = run(*args, "--format", fmt).stdout
+        assert "Years to close the gap: 0.01 (300 / (30,000 − 315) = 0.01)" in out, fmt
+
+
+def test_every_text_format_prints_a_figure_to_the_engines_precision():
+    """FTE 248.32 and 5.24 years were printed 248.3 and 5.2 by the table and Markdown."""
+    args = ("plan", DATA / "staff_small.csv", "--learning-hours", "2000", "--as-of", AS_OF)
+    plan = run(*args, "--format", "json").json()
+    years, fte = plan["totals"]["years_to_close_gap"], plan["organisation"]["fte"]
+    assert years != round(years, 1) and fte != round(fte, 1)       # the example needs more than one decimal
+    for fmt in ("table", "markdown"):
+        out = run(*args, "--format", fmt).stdout
+        assert f"Years to close the gap: {years:g} (" in out and f"FTE: {fte:g} FTE" in out, fmt

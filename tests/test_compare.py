@@ -121,3 +121,25 @@ def test_services_given_three_ways_is_the_same_count(tmp_path):
     assert by_option["organisation"]["services"] == by_profile["organisation"]["services"] == 12
     assert by_option["totals"] == by_profile["totals"]
     assert f"(0 to {MOST_SERVICES:,})" in " ".join(run("plan", "-h").stdout.split())   # the help says the bound
+
+
+def test_a_value_is_shown_to_its_precision_and_differences_without_float_noise():
+    """learning_hours=1234.56 was shown as 1,234.6; CSV wrote 0.12 − 0.08 as 0.04000000000000001."""
+    args = ("compare", SMALL, "--as-of", "2026-10-01", "--set", "turnover=0.08", "--set", "turnover=0.12",
+            "--set", "learning_hours=1234.56")
+    for fmt in ("table", "markdown"):
+        assert "1,234.56" in run(*args, "--format", fmt).stdout, fmt
+    rows = {r["figure"]: r for r in __import__("csv").DictReader(run(*args, "--format", "csv").stdout.splitlines())}
+    assert rows["learning_hours"]["learning_hours=1234.56"] == "1234.56"
+    diff = rows["turnover"]["difference: turnover=0.12"]
+    base = float(rows["turnover"]["base"])
+    assert float(diff) == pytest.approx(0.12 - base, abs=1e-12) and len(diff) <= 16, diff
+    data = run(*args, "--format", "json").json()
+    assert all(len(repr(v)) <= 16 for s in data["scenarios"] for v in s["difference"].values() if isinstance(v, float))
+
+
+def test_csv_difference_of_two_round_turnovers_is_round():
+    result = run("compare", SMALL, "--as-of", "2026-10-01", "--turnover", "0.08", "--set", "turnover=0.12",
+                 "--format", "csv")
+    rows = {r["figure"]: r for r in __import__("csv").DictReader(result.stdout.splitlines())}
+    assert rows["turnover"]["difference: turnover=0.12"] == "0.04"

@@ -341,3 +341,30 @@ def test_an_org_profiles_hourly_cost_and_facilitator_hours_reach_the_trajectory(
 
 def data_external(data):
     return [s["level"] for s in data["trajectory_summary"]["sequence"] if s["delivered_externally"]]
+
+
+# -- coverage as printed ------------------------------------------------------------------------
+
+def test_coverage_is_printed_as_the_paper_prints_it_never_rounded_up_to_100():
+    """All staff at 99.52% of their target in year 7: the plan's table said 100%, the paper 99.5%."""
+    args = ("plan", EXAMPLE, "--org", EXAMPLE.parent / "org.yaml", "--turnover", "14%", "--learning-hours", "30000",
+            "--years", "7", "--as-of", "2026-11-25")
+    entries = run(*args, "--format", "json").json()["trajectory"]
+    assert any(0.995 <= e["coverage"] < 1 for e in entries if e["coverage"] is not None)
+    lines = run(*args, "--format", "markdown").stdout.splitlines()
+    from qidose.render.columns import coverage_text
+    for e in entries:
+        row = next(line for line in lines if line.startswith(f"| {e['year']} | {e['label']} |"))
+        cell = row.split(" | ")[7]
+        assert cell == coverage_text(e["coverage"]), (e["year"], e["level"], cell)
+        assert cell != "100%" or e["coverage"] == 1, (e["year"], e["level"])
+    assert "| 7 | All staff |" in "\n".join(lines) and "99.5%" in next(l for l in lines if l.startswith("| 7 | All staff |"))
+
+
+def test_a_share_never_rounds_to_a_whole_target_or_to_nothing():
+    from qidose.plan import share
+    from qidose.trajectory import _ratio
+    assert _ratio(29999, 30000) == 0.9999 and _ratio(1, 30000) == 0.0001
+    assert _ratio(30000, 30000) == 1 and _ratio(0, 30000) == 0
+    assert share(0.9952) == "99.5%" and share(0.874) == "87%" and share(0.004) == "0.4%" and share(1.0) == "100%"
+    assert share(0.99995, 1) == "99.99%" and share(0.0) == "0%"

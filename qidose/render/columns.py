@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from qidose.plan import num, share
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
@@ -26,11 +28,19 @@ COLUMNS = (  # (figure, heading)
 
 
 def fmt(value) -> str:
+    """A figure as every text format prints it: the engine's value exactly, with thousands separators
+    (5.24 is 5.24 and 0.02 is 0.02, as in JSON and the paper), never rounded to another number."""
     if value is None:
         return "–"
-    if isinstance(value, float):
-        return f"{value:,.1f}".removesuffix(".0")
-    return f"{value:,}" if isinstance(value, int) else str(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return num(value)
+    return str(value)
+
+
+def coverage_text(value: float | None) -> str:
+    """A share of a target, as a whole percentage that never rounds up to 100% or down to 0%
+    (0.9952 is 99.5%): the plan's tables and the paper print coverage with this."""
+    return share(value, 0)
 
 
 def organisation_lines(plan, marks: dict | None = None) -> list[tuple[str, str]]:

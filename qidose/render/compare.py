@@ -20,6 +20,14 @@ def render(comparison, fmt_: str, color: bool = False) -> str:
     return {"table": _table, "json": _json, "csv": _csv, "markdown": _markdown}[fmt_](comparison, color)
 
 
+def clean(value):
+    """A difference as a reader expects it: 0.12 − 0.08 is 0.04, not 0.04000000000000001 (float noise
+    of the subtraction, below any figure's precision, dropped: 12 significant digits are kept)."""
+    if isinstance(value, float):
+        return float(f"{value:.12g}") + 0.0     # + 0.0: never -0.0
+    return value
+
+
 def value_text(name: str, value) -> str:
     if value is None:
         return "never" if name == "years_to_target" else "–" if name != "budget_for_target" else "none reaches it"
@@ -32,7 +40,7 @@ def difference_text(column, name: str) -> str:
     """'' when the figure is as in the first column; '+12' or '(was 8)' when it differs."""
     if not column.changed[name]:
         return ""
-    delta = column.difference[name]
+    delta = clean(column.difference[name])
     if delta is None:
         return ""
     if name == "turnover":
@@ -118,7 +126,7 @@ def _csv(comparison, color: bool) -> str:
                     + [f"difference: {c.scenario.name}" for c in comparison.columns[1:]])
     for name, label in comparison.rows:
         writer.writerow([safe(v) for v in [name, label] + [c.headline[name].value for c in comparison.columns]
-                         + [c.difference[name] for c in comparison.columns[1:]]])
+                         + [clean(c.difference[name]) for c in comparison.columns[1:]]])
     return out.getvalue()
 
 
@@ -131,7 +139,7 @@ def to_dict(comparison) -> dict:
             "name": column.scenario.name,
             "settings": {k: {"value": v, "origin": column.scenario.origins.get(k)} for k, v in column.scenario.values.items()},
             **{name: column.headline[name].value for name, _ in comparison.rows},
-            "difference": {name: column.difference[name] for name, _ in comparison.rows if column.changed[name]},
+            "difference": {name: clean(column.difference[name]) for name, _ in comparison.rows if column.changed[name]},
             "basis": {name: basis(column.headline[name], config) for name, _ in comparison.rows},
             "statements": list(column.planset.trajectory.statements),
         })

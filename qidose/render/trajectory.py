@@ -8,7 +8,7 @@ year's backlog is the gap plus upkeep minus the people trained).
 from __future__ import annotations
 
 from qidose.config import LEVEL_IDS
-from qidose.render.columns import fmt
+from qidose.render.columns import coverage_text, fmt
 from qidose.render.suppress import WITHHELD
 from qidose.trajectory import COST_LABEL
 
@@ -36,7 +36,7 @@ def cell(entry, name: str, hidden: frozenset[str]) -> str:
         return WITHHELD
     value = entry[name]
     if name == "coverage":
-        return "–" if value is None else f"{value:.0%}"
+        return coverage_text(value)
     return fmt(value)
 
 
@@ -59,7 +59,7 @@ def _year_line(traj, year: int) -> str:
 def _sequence_line(traj) -> str:
     parts = []
     for s in traj.sequence:
-        pace = f", at most new starters + {s.pace.value:.0%} of its people a year" if s.pace.value is not None else ""
+        pace = f", at most new starters + {coverage_text(s.pace.value)} of its people a year" if s.pace.value is not None else ""
         external = ", delivered externally" if s.delivered_externally else ""
         parts.append(f"{s.priority}. {s.label} from year {s.start_year.value}{pace}{external}")
     return "; ".join(parts)
