@@ -338,9 +338,11 @@ class _Run:
                               f"{num(s['backlog_start'])} + {num(s['upkeep'])} − {num(trained)} = {num(s['backlog'])}")
         if self.costs is not None:
             rate, rate_text, keys = self.costs[lid]
-            cost = round(trained * lv.dose_hours * rate)
-            f["cost"] = Figure(cost, f"hours × hourly cost: an {COST_LABEL}",
-                               f"{num(trained * lv.dose_hours)} × {rate_text} = {num(cost)}", keys)
+            cost = money(trained * lv.dose_hours * rate)
+            f["cost"] = Figure(cost, f"hours × hourly cost, rounded to a whole {self.config.costs.currency} (half up): "
+                               f"an {COST_LABEL}",
+                               f"{num(trained * lv.dose_hours)} × {rate_text} = {_rounded(trained * lv.dose_hours * rate)}",
+                               keys)
         return Entry(year, lid, lv.label, f, s["limited_by"])
 
     def _allotted(self, lv, s: dict, part: str) -> str:
@@ -397,8 +399,11 @@ class _Run:
         used = sum(self.levels[lid].facilitation(s["trained"]) for lid, s in state.items())
         out["facilitator_hours_used"] = Figure(used, "sum of the levels' facilitator_hours", f"{num(used)} hours")
         if self.costs is not None:
-            cost = sum(round(s["trained"] * self.levels[lid].dose_hours * self.costs[lid][0]) for lid, s in state.items())
-            out["cost"] = Figure(cost, f"sum of the levels' cost: an {COST_LABEL}", f"{num(cost)}")
+            parts = [money(s["trained"] * self.levels[lid].dose_hours * self.costs[lid][0]) for lid, s in state.items()]
+            cost = sum(parts)
+            out["cost"] = Figure(cost, f"sum of the levels' cost (each rounded to a whole "
+                                 f"{self.config.costs.currency}): an {COST_LABEL}",
+                                 " + ".join(num(p) for p in parts) + f" = {num(cost)}")
         return out
 
     # -- when each level gets there ------------------------------------------------------------------
@@ -436,9 +441,11 @@ class _Run:
         if self.costs is not None:
             for name, figure in (("gap_cost", "training_hours"), ("annual_upkeep_cost", "annual_upkeep_hours")):
                 parts = [(lp[figure], self.costs[lp.level]) for lp in self.plan.levels]
-                value = round(sum(h * rate for h, (rate, _, _) in parts))
-                out[name] = Figure(value, f"sum over levels of {figure} × hourly cost: an {COST_LABEL}",
-                                   " + ".join(f"{num(h)} × {text}" for h, (_, text, _) in parts) + f" = {num(value)}",
+                exact = sum(h * rate for h, (rate, _, _) in parts)
+                value = money(exact)
+                out[name] = Figure(value, f"sum over levels of {figure} × hourly cost, rounded to a whole "
+                                   f"{self.config.costs.currency} (half up): an {COST_LABEL}",
+                                   " + ".join(f"{num(h)} × {text}" for h, (_, text, _) in parts) + f" = {_rounded(exact)}",
                                    tuple(k for _, (_, _, keys) in parts for k in keys))
         return out
 
@@ -541,6 +548,17 @@ def _last_reason(run: list, lid: str) -> str:
         if year[lid]["limited_by"]:
             return year[lid]["limited_by"]
     return ""
+
+
+def money(x: float) -> int:
+    """A cost in whole units of the currency, .5 rounded up (float noise ignored: 164,062.4999999 is .5)."""
+    return math.floor(x + 0.5 + 1e-9)
+
+
+def _rounded(x: float) -> str:
+    """The end of a cost's working: '164,062.5, rounded to 164,063', or '164,062' when it is whole."""
+    exact = round(x, 6)
+    return num(money(x)) if exact == money(x) else f"{num(exact)}, rounded to {num(money(x))}"
 
 
 def _ratio(a: int, b: int) -> float | None:

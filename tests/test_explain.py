@@ -186,3 +186,20 @@ def test_upkeep_working_reproduces_its_value_with_a_precise_turnover():
                          "--format", "json")
     upkeep = next(f for f in explained["plans"][0]["levels"][0]["figures"] if f["figure"] == "annual_upkeep_people")
     assert evaluate(upkeep["working"].rsplit("= ", 1)[0]) == upkeep["value"], upkeep["working"]
+
+
+def test_a_cost_working_states_its_exact_product_and_the_rounding():
+    """'4,687.5 × 35 = 164,062' read as a wrong product: the working now ends '= 164,062.5, rounded to
+    164,063', and every cost rounds .5 up (the cost of the gap did, the levels' costs rounded half-even)."""
+    data = run_json("explain", EXAMPLE, *AS_OF, "--years", "2", "--format", "json")
+    costs = [f for e in data["trajectory"]["entries"] for f in e["figures"] if f["figure"] == "cost"]
+    costs += [f for f in data["trajectory"]["totals"] if f["figure"] in ("gap_cost", "annual_upkeep_cost")]
+    halves = 0
+    for f in costs:
+        product, _, rest = f["working"].rpartition(" = ")[2].partition(", rounded to ")
+        exact = float(product.replace(",", ""))
+        shown = float((rest or product).replace(",", ""))
+        assert shown == f["value"] == math.floor(exact + 0.5), f["working"]
+        halves += exact % 1 == 0.5
+        assert "half up" in f["formula"], f["formula"]
+    assert halves

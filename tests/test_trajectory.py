@@ -13,6 +13,7 @@ from clirun import DATA, EXAMPLE, run
 from qidose import config as config_mod
 from qidose.errors import ConfigError, UsageError
 from qidose.organisation import Setting
+from qidose.plan import num
 from qidose.pipeline import Request, build
 from qidose.trajectory import Resources, make_trajectory
 
@@ -185,12 +186,34 @@ def test_cost_is_hours_times_the_hourly_cost_and_a_profile_may_override_it(plans
     costs = planset.config.costs.hourly_cost
     traj = trajectory(planset, 2)
     for e in traj.entries:
-        assert e["cost"] == round(e["hours"] * costs[e.level])
+        assert e["cost"] == math.floor(e["hours"] * costs[e.level] + 0.5)       # .5 rounds up
         assert "estimate" in e.figures["cost"].formula
     one = trajectory(planset, 2, Resources(hourly_cost=Setting(10, "org.yaml line 9", None)))
     for e in one.entries:
-        assert e["cost"] == round(e["hours"] * 10)
+        assert e["cost"] == math.floor(e["hours"] * 10 + 0.5)
         assert "org.yaml line 9" in e.figures["cost"].working
+
+
+def test_a_cost_working_shows_the_exact_product_and_every_cost_rounds_half_up(planset):
+    """4,687.5 hours × 35 is 164,062.5: the working says so and that it was rounded, and level costs,
+    yearly costs and the cost of the gap all round .5 the same way (up)."""
+    traj = trajectory(planset, 2)
+    halves = 0
+    for e in traj.entries:
+        exact = e["hours"] * planset.config.costs.hourly_cost[e.level]
+        working = e.figures["cost"].working
+        if exact != int(exact):
+            halves += exact % 1 == 0.5
+            assert f"= {num(round(exact, 6))}, rounded to {num(e['cost'])}" in working, working
+            assert e["cost"] == (math.ceil(exact) if exact % 1 >= 0.5 else math.floor(exact))
+        else:
+            assert working.endswith(f"= {num(e['cost'])}"), working
+    assert halves, "the example should have a cost ending in .5"
+    for year in traj.year_totals:
+        assert year["cost"].value == sum(e["cost"] for e in traj.entries if e.year == traj.year_totals.index(year) + 1)
+    gap = traj.totals["gap_cost"]
+    exact = sum(lp["training_hours"] * planset.config.costs.hourly_cost[lp.level] for lp in planset.whole.levels)
+    assert gap.value == math.floor(exact + 0.5) and "half up" in gap.formula
 
 
 def test_every_figure_has_a_formula_and_a_working(planset):
