@@ -61,6 +61,11 @@ def up(x: float) -> int:
     return max(0, math.ceil(x - _EPS))
 
 
+def people(n: int) -> str:
+    """'1 person', '2 people', '1,234 people'."""
+    return f"{num(n)} {'person' if n == 1 else 'people'}"
+
+
 def share(value: float | None, decimals: int = 0) -> str:
     """A share as a percentage that never rounds up to 100% or down to 0% when it is not: at 0
     decimals 0.874 is '87%', 0.9952 is '99.5%' and 0.004 is '0.4%'."""
@@ -98,7 +103,7 @@ def _organisation_figures(config, organisation, census, staff, services) -> dict
     set_by_hand = organisation.services.value is not None
     out = {
         "staff_in_post": Figure(staff, "distinct people in post in the staff list",
-                                f"{num(staff)} people", ("staff_list.in_post",)),
+                                people(staff), ("staff_list.in_post",)),
         "fte": Figure(fte, "sum of in-post FTE", f"{num(fte)} FTE", ("staff_list.columns.fte",)),
         "services": Figure(services, "services as set" if set_by_hand else "distinct values of the service column",
                            f"{counted} ({organisation.services.origin})" if set_by_hand else counted,
@@ -126,7 +131,7 @@ def _level_plan(config: Config, level: Level, organisation: Organisation, census
     headcount = census.headcount[lid]
     f["headcount"] = Figure(headcount, "people in the level" if level.kind == "role"
                             else "people flagged by QI role or trained for the dose",
-                            f"{num(headcount)} people",
+                            people(headcount),
                             ((f"membership.{lid}",) if lid in config.membership_levels else (key,)) if level.kind == "role"
                             else (f"{key}.qi_role",))
     f["fte"] = Figure(round(census.fte[lid], 2), "sum of their FTE", f"{num(round(census.fte[lid], 2))} FTE")
@@ -158,7 +163,7 @@ def _level_plan(config: Config, level: Level, organisation: Organisation, census
     trained = census.already_trained[lid]
     f["already_trained"] = Figure(trained, "people whose recorded QI training covers the dose"
                                   if level.kind == "role" else "existing people (flagged or trained)",
-                                  f"{num(trained)} people", tuple(f"modules.{m}.recorded_as" for m in dose))
+                                  people(trained), tuple(f"modules.{m}.recorded_as" for m in dose))
     gap = max(0, target - trained)
     f["gap"] = Figure(gap, "max(0, target_people − already_trained)", f"max(0, {num(target)} − {num(trained)}) = {num(gap)}")
     f["training_hours"] = Figure(gap * hours, "gap × dose_hours", f"{num(gap)} × {num(hours)} = {num(gap * hours)}")

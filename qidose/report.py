@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from qidose import __version__
 from qidose.config import numbered_keys
-from qidose.plan import num
+from qidose.plan import num, people
 from qidose.render.columns import coverage_text
 from qidose.render.doses import LEGEND as DOSES_LEGEND
 from qidose.render.doses import matrix
@@ -196,7 +196,7 @@ def build(planset, today: dt.date | None = None, suppress_below: int | None = No
         summary=_summary(planset, as_of, marks),
         notes=tuple(plan.notes),
         chart=_level_chart(plan, marks),
-        capacity=_capacity(plan, marks, "capacity", "Training capacity needed, by level"),
+        capacity=_capacity(plan, marks, "capacity-table", "Training capacity needed, by level"),
         doses=_doses(config),
         characteristics=_characteristics(planset),
         effects=_effects(plan, config, marks),
@@ -238,9 +238,9 @@ def _summary(planset, as_of: str, marks: dict) -> tuple[tuple[Cell, ...], ...]:
               fig("already_trained", " people"), Cell(" already have the training their level needs, and "),
               fig("annual_upkeep_people", " people"), Cell(" a year will need it as staff leave and join.")]
     o = plan.organisation
-    third = [Cell("The plan covers "), Cell(fmt(o["staff_in_post"].value) + " people", "organisation.staff_in_post", True),
+    third = [Cell("The plan covers "), Cell(people(o["staff_in_post"].value), "organisation.staff_in_post", True),
              Cell(" in post ("), Cell(fmt(o["fte"].value) + " FTE", "organisation.fte", True), Cell(") in "),
-             Cell(fmt(o["services"].value) + " services", "organisation.services", True),
+             Cell(plural(o["services"].value, "service"), "organisation.services", True),
              Cell(f", from the staff list as at {as_of}. Each level gets a different 'dose' of the science of "
                   "improvement, as NHS Improvement's dosing guide (after Lloyd 2017) advises; every number of the "
                   "policy is listed with its source in the appendix, and the working of every figure can be "
@@ -277,8 +277,9 @@ def _doses(config) -> Table:
     header, rows = matrix(config)
     cells = tuple(tuple(Cell(_dose_text(v), None, i in (1, 3, 4) or (i >= 5 and isinstance(v, (int, float))))
                         for i, v in enumerate(row)) for row in rows)
-    return Table("doses", "The dose for each level: modules, hours and delivery", tuple(_dose_heading(h) for h in header),
-                 cells, note=DOSES_LEGEND + ". Face-to-face modules are taught in cohorts; e-learning needs no facilitator.")
+    return Table("doses-table", "The dose for each level: modules, hours and delivery",
+                 tuple(_dose_heading(h) for h in header), cells,
+                 note=DOSES_LEGEND + ". Face-to-face modules are taught in cohorts; e-learning needs no facilitator.")
 
 
 def _dose_heading(h: str) -> str:
@@ -293,21 +294,23 @@ def _dose_text(v) -> str:
 
 
 def _group_table(planset, marks) -> Table:
+    """One row per --by group, its figures named 'groups.2.totals.gap' (the second group's, as in
+    `plan --format json`'s `groups`, counted from 1 like the detail tables 'group-2')."""
     rows = []
-    for g in planset.groups:
+    for i, g in enumerate(planset.groups, 1):
         row = [Cell(str(g.group))]
         for name, _ in GROUP_COLUMNS:
             text = marks.get((g.group, TOTAL, name)) or fmt(g.totals[name].value)
-            row.append(Cell(text, f"totals.{name}", True))
+            row.append(Cell(text, f"groups.{i}.totals.{name}", True))
         rows.append(tuple(row))
     whole = planset.whole
-    total = (Cell("Whole organisation"),) + tuple(Cell(fmt(whole.totals[n].value), f"totals.{n}", True)
-                                                  for n, _ in GROUP_COLUMNS)
+    total = (Cell("Whole organisation"),) + tuple(Cell(marks.get((None, TOTAL, n)) or fmt(whole.totals[n].value),
+                                                       f"totals.{n}", True) for n, _ in GROUP_COLUMNS)
     note = (f"Each {planset.by} is planned by the same rules as the whole organisation. Quality coaches and "
             f"internal experts are sized for each {planset.by} separately, with each minimum applying per "
             f"{planset.by}, so the rows add up to more than the whole organisation's target; role-level people "
             f"add up exactly.")
-    return Table("groups", f"Totals for each {planset.by}", (planset.by,) + tuple(h for _, h in GROUP_COLUMNS), tuple(rows),
+    return Table("groups-table", f"Totals for each {planset.by}", (planset.by,) + tuple(h for _, h in GROUP_COLUMNS), tuple(rows),
                  total, None, note)
 
 
@@ -370,13 +373,13 @@ def _effects(plan, config, marks) -> Table:
 def _other_effects(planset) -> tuple[str, ...]:
     plan, org, config = planset.whole, planset.organisation, planset.config
     t, o = plan.totals, plan.organisation
-    out = [f"Size: the {fmt(o['staff_in_post'].value)} people in post set every role level's target, and the "
+    out = [f"Size: the {people(o['staff_in_post'].value)} in post set every role level's target, and the "
            f"per-1,000-staff part of the quality coaches' and internal experts' targets."]
     per_service = [f"{config.levels[lid].label.lower()} {fmt(config.levels[lid].capacity.per_service)}"
                    for lid in ("quality_coaches", "internal_experts")
                    if lid in config.levels and config.levels[lid].capacity and config.levels[lid].capacity.per_service]
     if per_service:
-        out.append(f"Mix of services: {fmt(o['services'].value)} services add to the capacity targets per service "
+        out.append(f"Mix of services: {plural(o['services'].value, 'service')} add to the capacity targets per service "
                    f"({', '.join(per_service)} per service).")
     out.append(f"Turnover: {percent(org.turnover.value)} a year sets the yearly upkeep, round up(target × turnover) "
                f"people per level: {fmt(t['annual_upkeep_people'].value)} people and "

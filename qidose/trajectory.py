@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from qidose.config import CAPACITY_LEVELS, MAX_YEARS, ROLE_LEVELS, Config
 from qidose.errors import UsageError
 from qidose.organisation import Organisation, Setting
-from qidose.plan import Figure, Plan, num, share, up
+from qidose.plan import Figure, Plan, num, people, share, up
 
 COST_LABEL = "estimate (backfill)"
 EXPERTS = "internal_experts"
@@ -390,7 +390,7 @@ class _Run:
         out["upkeep_hours_needed"] = Figure(totals["upkeep_need"], "sum over started levels of upkeep_people × dose_hours",
                                             f"{num(totals['upkeep_need'])} hours")
         out["experts"] = Figure(totals["experts"], "internal experts in post at the start of the year (up to their target)",
-                                f"{num(totals['experts'])} people")
+                                people(totals["experts"]))
         available = totals["facilitation"]
         out["facilitator_hours_available"] = Figure(
             None if available == _INF else available, "experts × facilitator_hours_per_expert",

@@ -265,3 +265,22 @@ def test_every_text_format_prints_a_figure_to_the_engines_precision():
     for fmt in ("table", "markdown"):
         out = run(*args, "--format", fmt).stdout
         assert f"Years to close the gap: {years:g} (" in out and f"FTE: {fte:g} FTE" in out, fmt
+
+
+def test_one_person_and_one_service_are_singular(five, tmp_path):
+    one = tmp_path / "one.csv"
+    one.write_text("".join(FIVE.splitlines(keepends=True)[:2]), encoding="utf-8")
+    out = run("plan", one, "--turnover", "0.1", "--as-of", AS_OF, "--format", "markdown").stdout
+    assert "Staff in post: 1 person" in out and "Services: 1 service" in out and "1 people" not in out
+    text = run("explain", one, "--turnover", "0.1", "--as-of", AS_OF).stdout
+    assert "working: 1 person" in text and "1 people" not in text
+
+
+def test_doses_json_gives_e_learning_neither_a_cohort_size_nor_facilitators():
+    modules = run("doses", "--format", "json").json()["modules"]
+    for m in modules:
+        if m["delivery"] == "face_to_face":
+            assert m["cohort_size"] >= 1 and m["facilitators_per_cohort"] >= 0, m["module"]
+        else:
+            assert m["cohort_size"] is None and m["facilitators_per_cohort"] is None, m["module"]
+    assert any(m["delivery"] != "face_to_face" for m in modules)

@@ -136,7 +136,7 @@ def test_example_paper_is_self_contained_and_prints_on_a4(example):
 
 def test_capacity_table_matches_the_json_plan(example):
     _, page, plan = example
-    cells = page.tables["capacity"]["cells"]
+    cells = page.tables["capacity-table"]["cells"]
     assert len(cells) >= 6 * 10 + 9
     for ref, text in cells.items():
         assert number(text) == pytest.approx(value_of(plan, ref), abs=1e-9), ref
@@ -161,7 +161,7 @@ def test_summary_sentence_reads_as_plain_english(example):
 
 def test_dosing_table_lists_every_module_and_level(example):
     _, page, _ = example
-    doses = page.tables["doses"]["text"]
+    doses = page.tables["doses-table"]["text"]
     for label in ("Board members", "Quality coaches", "Internal quality experts", "Improvement coaching", "Dose hours"):
         assert label in doses
 
@@ -271,7 +271,7 @@ def test_suppressed_paper_hides_small_counts_but_not_the_totals(tmp_path):
     counts = ("headcount", "target_people", "already_trained", "gap", "annual_upkeep_people")
     shown = hidden = 0
     for table in page.tables.values():
-        if table["group"] is None and table is not page.tables["capacity"]:
+        if table["group"] is None and table is not page.tables["capacity-table"]:
             continue
         for ref, cell in table["cells"].items():
             if cell in ("<5", "[c]"):
@@ -280,7 +280,7 @@ def test_suppressed_paper_hides_small_counts_but_not_the_totals(tmp_path):
                 shown += 1
                 assert number(cell) >= 5, ref
     assert hidden and shown
-    for ref, cell in page.tables["capacity"]["cells"].items():
+    for ref, cell in page.tables["capacity-table"]["cells"].items():
         if ref.startswith("totals.") and cell:
             assert number(cell) == pytest.approx(value_of(plan, ref))
     assert "fewer than 5 people" in text
@@ -545,3 +545,29 @@ def test_a_paper_names_the_profile_but_never_its_folder(tmp_path):
     assert result.code == 0, result.stderr
     assert "org.yaml line 2" in out.read_text(encoding="utf-8")
     assert "zebedee" not in out.read_text(encoding="utf-8") + result.stdout + result.stderr
+
+
+def test_every_id_on_the_page_is_unique(tmp_path):
+    text = paper(tmp_path, SMALL, *AS_OF, "--by", "Directorate", "--years", "3").read_text(encoding="utf-8")
+    ids = re.findall(r'\sid="([^"]+)"', text.split("<body>")[1])
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    assert not duplicates, sorted(duplicates)[:10]
+    page = Page(text)
+    assert {"capacity", "doses", "groups"} <= set(page.sections)
+    assert {"capacity-table", "doses-table", "groups-table"} <= set(page.tables)
+
+
+def test_the_by_group_table_names_each_groups_own_figures(tmp_path):
+    page = Page(paper(tmp_path, SMALL, *AS_OF, "--by", "Directorate").read_text(encoding="utf-8"))
+    plan = json.loads(invoke(["plan", SMALL, *AS_OF, "--by", "Directorate", "--format", "json"]).stdout)
+    cells = page.tables["groups-table"]["cells"]
+    checked = 0
+    for ref, text in cells.items():
+        if ref.startswith("groups."):
+            _, i, row, name = ref.split(".")
+            assert number(text) == pytest.approx(plan["groups"][int(i) - 1][row][name]), ref
+            checked += 1
+        else:
+            assert number(text) == pytest.approx(value_of(plan, ref)), ref        # the whole organisation's row
+    columns = len(page.tables["groups-table"]["text"]) // (len(plan["groups"]) + 2) - 1    # header, groups, whole
+    assert checked == len(plan["groups"]) * columns and columns == 8

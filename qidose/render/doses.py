@@ -31,8 +31,12 @@ def render(config, fmt: str, color: bool = False) -> str:
         return json.dumps({
             "levels": [{"level": l, "label": config.levels[l].label, "dose_hours": config.dose_hours(l),
                         "modules": list(config.levels[l].modules)} for l in LEVEL_IDS],
+            # A module that is not taught face to face (e-learning) is not taught in cohorts, so it has neither a
+            # cohort size nor facilitators per cohort: both are null, as the tables leave both cells blank. (The
+            # config keeps 0 facilitators for it, so the engine's sums of facilitator hours need no test.)
             "modules": [{"module": mid, "label": m.label, "hours": m.hours, "delivery": m.delivery,
-                         "cohort_size": m.cohort_size, "facilitators_per_cohort": m.facilitators_per_cohort}
+                         "cohort_size": m.cohort_size if m.delivery == "face_to_face" else None,
+                         "facilitators_per_cohort": m.facilitators_per_cohort if m.delivery == "face_to_face" else None}
                         for mid, m in config.modules.items()],
         }, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":

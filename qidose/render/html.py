@@ -1,10 +1,11 @@
 """The board paper as one self-contained HTML file: styles and charts inline, nothing fetched.
 
 Reads a ``report.Paper``; every piece of text goes through ``html.escape``. Figures carry a
-``data-figure`` attribute ("board.gap", "totals.training_hours"; with --years also
-"trajectory.3.board.backlog", "trajectory.3.total.hours", "trajectory.target_year.board") naming
-the figure shown, so a test (or a curious analyst) can check the page against
-`qidose plan --format json`.
+``data-figure`` attribute ("board.gap", "totals.training_hours"; with --by "groups.2.totals.gap", the
+second group's; with --years also "trajectory.3.board.backlog", "trajectory.3.total.hours",
+"trajectory.target_year.board") naming the figure shown, so a test (or a curious analyst) can check
+the page against `qidose plan --format json`. Every id on the page is unique: a section is named
+after what it holds ("capacity"), its table after the section ("capacity-table").
 Prints on A4 (``@page``); tables keep their header on each printed page.
 """
 
