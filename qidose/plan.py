@@ -217,6 +217,11 @@ def _totals(levels: tuple[LevelPlan, ...], organisation: Organisation) -> dict[s
         out[name] = Figure(total, f"sum of the levels' {name} (a coach or expert is also in a role level: "
                            f"their capacity dose is counted on top)",
                            " + ".join(num(lp[name]) for lp in levels) + f" = {num(total)}")
+    for name, what in (("gap", "people in post still to train for their level's dose"),
+                       ("already_trained", "people in post already trained for their level's dose")):
+        total = sum(lp[name] for lp in role)
+        out[f"role_{name}"] = Figure(total, f"sum of the role levels' {name}: {what} (each person is in one role level)",
+                                     " + ".join(num(lp[name]) for lp in role) + f" = {num(total)}")
     budget = organisation.learning_hours.value
     need, upkeep = out["training_hours"].value, out["annual_upkeep_hours"].value
     if budget is None:

@@ -142,6 +142,7 @@ class Paper:
     chart: Chart
     capacity: Table
     doses: Table
+    doses_intro: str
     characteristics: Table
     effects: Table
     other_effects: tuple[str, ...]
@@ -193,14 +194,15 @@ def build(planset, today: dt.date | None = None, suppress_below: int | None = No
         organisation=str(name) if name not in (None, "") else NO_NAME,
         date=long_date(today or dt.date.today()),
         as_of=as_of,
-        summary=_summary(planset, as_of, marks),
+        summary=_summary(planset, as_of, marks, suppress_below),
         notes=tuple(plan.notes),
         chart=_level_chart(plan, marks),
         capacity=_capacity(plan, marks, "capacity-table", "Training capacity needed, by level"),
         doses=_doses(config),
+        doses_intro=_doses_intro(config),
         characteristics=_characteristics(planset),
         effects=_effects(plan, config, marks),
-        other_effects=_other_effects(planset),
+        other_effects=_other_effects(planset, marks),
         assumptions=_assumptions(planset),
         assumptions_intro=_assumptions_intro(planset),
         data=_data(planset),
@@ -217,27 +219,60 @@ def build(planset, today: dt.date | None = None, suppress_below: int | None = No
 
 # -- the summary -------------------------------------------------------------------------------
 
-def _summary(planset, as_of: str, marks: dict) -> tuple[tuple[Cell, ...], ...]:
+def _summary(planset, as_of: str, marks: dict, below: int | None) -> tuple[tuple[Cell, ...], ...]:
+    """The summary, every sentence literally true: people in post are counted once (each is in one role
+    level); coaches and experts, who are drawn from them, are said apart; figures withheld by
+    --suppress-below are shown as their marker."""
     plan, organisation = planset.whole, planset.organisation
-    t = plan.totals
+    t, o = plan.totals, plan.organisation
+    capacity = [lp for lp in plan.levels if lp.kind == "capacity"]
 
-    def fig(name, unit=""):
-        return Cell(fmt(t[name].value) + unit, f"totals.{name}", True)
+    def fig(name, unit):
+        """A total with its unit ('people', 'hours', ...), or its marker."""
+        mark = marks.get((None, TOTAL, name))
+        value = t[name].value
+        if unit == "people":
+            text = f"{mark} people" if mark else people(value)
+        else:
+            text = f"{mark or fmt(value)} {unit}"
+        return Cell(text, f"totals.{name}", True)
 
-    first = [Cell("To reach the target, "), fig("gap", " people"), Cell(" need QI training: "),
-             fig("training_hours", " hours"), Cell(" of training")]
+    def level(lp, name):
+        return Cell(marks.get((None, lp.level, name)) or fmt(lp.figures[name].value), f"{lp.level}.{name}", True)
+
+    role_gap = fig("role_gap", "people")
+    first = [Cell("To reach the target, "), role_gap,
+             Cell(" in post need" if t["role_gap"].value != 1 or marks.get((None, TOTAL, "role_gap")) else " in post needs"),
+             Cell(" QI training for their level")]
+    more = [lp for lp in capacity if (None, lp.level, "gap") in marks or lp["gap"]]
+    for i, lp in enumerate(more):
+        first += [Cell(", and " if i == 0 else " and " if i == len(more) - 1 else ", "),
+                  Cell(f"{lp.label.lower()} ("), level(lp, "gap"), Cell(" more)")]
+    if more:
+        first.append(Cell(" must be trained"))
+    first += [Cell(": "), fig("training_hours", "hours"), Cell(" of training")]
     years, budget = t["years_to_close_gap"].value, organisation.learning_hours.value
-    if years is not None and planset.trajectory is None:    # with one, the plan over the years says how long
-        first += [Cell(" over "), Cell(fmt(years) + " years", "totals.years_to_close_gap", True),
+    withheld = (None, TOTAL, "years_to_close_gap") in marks    # then whether the gap closes at all is not said
+    if years is not None and planset.trajectory is None and not withheld:   # with one, the plan over the years says
+        first += [Cell(" over "), fig("years_to_close_gap", "years"),
                   Cell(f" at the {fmt(budget)} learning hours a year the organisation can release")]
-    turnover = organisation.turnover.value
-    first += [Cell(", then "), fig("annual_upkeep_hours", " hours"),
-              Cell(f" a year to keep pace with {percent(turnover)} staff turnover.")]
-    second = [Cell("The face-to-face modules need "), fig("cohorts", " cohorts"), Cell(" and "),
-              fig("facilitator_hours", " hours"), Cell(" of facilitators' time. "),
-              fig("already_trained", " people"), Cell(" already have the training their level needs, and "),
-              fig("annual_upkeep_people", " people"), Cell(" a year will need it as staff leave and join.")]
-    o = plan.organisation
+    first += [Cell(", then "), fig("annual_upkeep_hours", "hours"),
+              Cell(f" a year to keep pace with {percent(organisation.turnover.value)} staff turnover.")]
+    trained = fig("role_already_trained", "people")
+    one = t["role_already_trained"].value == 1 and not marks.get((None, TOTAL, "role_already_trained"))
+    second = [Cell("The face-to-face modules need "), fig("cohorts", "cohorts"), Cell(" and "),
+              fig("facilitator_hours", "hours"), Cell(" of facilitators' time. "), trained,
+              Cell(f" in post already {'has' if one else 'have'} the training their level needs")]
+    for i, lp in enumerate(capacity):
+        second += [Cell("; in post as " if i == 0 else "; as "), Cell(f"{lp.label.lower()}: "), level(lp, "headcount")]
+    if capacity:
+        second.append(Cell(" (flagged in the QI role column or trained for the dose)"))
+    upkeep = t["annual_upkeep_people"].value
+    places = marks.get((None, TOTAL, "annual_upkeep_people"))
+    second += [Cell(". Replacing trained people who leave takes "),
+               Cell(f"{places or fmt(upkeep)} training place{'' if upkeep == 1 and not places else 's'}",
+                    "totals.annual_upkeep_people", True),
+               Cell(" a year (the levels' upkeep, added up).")]
     third = [Cell("The plan covers "), Cell(people(o["staff_in_post"].value), "organisation.staff_in_post", True),
              Cell(" in post ("), Cell(fmt(o["fte"].value) + " FTE", "organisation.fte", True), Cell(") in "),
              Cell(plural(o["services"].value, "service"), "organisation.services", True),
@@ -246,6 +281,9 @@ def _summary(planset, as_of: str, marks: dict) -> tuple[tuple[Cell, ...], ...]:
                   "policy is listed with its source in the appendix, and the working of every figure can be "
                   "shown step by step (qidose explain).")]
     paragraphs = [first] + ([_years_summary(planset, marks)] if planset.trajectory is not None else []) + [second, third]
+    if any(c.text.startswith(WITHHELD) or c.text.startswith("<") for p in paragraphs for c in p if c.ref):
+        paragraphs.append([Cell(f"Figures shown as <{below} or {WITHHELD} are not published, as they would give away a "
+                                f"count of fewer than {below} people: see the note under the capacity table.")])
     return tuple(tuple(p) for p in paragraphs)
 
 
@@ -280,6 +318,23 @@ def _doses(config) -> Table:
     return Table("doses-table", "The dose for each level: modules, hours and delivery",
                  tuple(_dose_heading(h) for h in header), cells,
                  note=DOSES_LEGEND + ". Face-to-face modules are taught in cohorts; e-learning needs no facilitator.")
+
+
+def _doses_intro(config) -> str:
+    """What a dose is, in the policy's own terms: which level's dose includes which (from `dose.includes`)."""
+    levels, by_includes = config.levels, {}
+    for lv in levels.values():
+        if lv.includes:
+            by_includes.setdefault(lv.includes, []).append(lv.label.lower())
+    built = [f"the dose{'s' if len(whose) > 1 else ''} of {_and(whose)} include{'' if len(whose) > 1 else 's'} the dose "
+             f"of {_and([levels[i].label.lower() for i in includes])}" for includes, whose in by_includes.items()]
+    text = ("Not everyone needs the same depth of the science of improvement. Each level's dose is its own modules "
+            "plus the dose of the levels it includes")
+    return text + (f" ({'; '.join(built)})." if built else ".")
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _dose_heading(h: str) -> str:
@@ -370,24 +425,31 @@ def _effects(plan, config, marks) -> Table:
                  note=None if rows else "No characteristic changed a target: the policy's effects for these values are empty.")
 
 
-def _other_effects(planset) -> tuple[str, ...]:
+def _other_effects(planset, marks: dict) -> tuple[str, ...]:
     plan, org, config = planset.whole, planset.organisation, planset.config
     t, o = plan.totals, plan.organisation
+    capacity = [lv for lv in config.levels.values() if lv.kind == "capacity" and lv.capacity]
+
+    def total(name):
+        return marks.get((None, TOTAL, name)) or fmt(t[name].value)
+
     out = [f"Size: the {people(o['staff_in_post'].value)} in post set every role level's target, and the "
-           f"per-1,000-staff part of the quality coaches' and internal experts' targets."]
-    per_service = [f"{config.levels[lid].label.lower()} {fmt(config.levels[lid].capacity.per_service)}"
-                   for lid in ("quality_coaches", "internal_experts")
-                   if lid in config.levels and config.levels[lid].capacity and config.levels[lid].capacity.per_service]
+           f"per-1,000-staff part of the targets of {_and([lv.label.lower() for lv in capacity])}."
+           if capacity else f"Size: the {people(o['staff_in_post'].value)} in post set every role level's target."]
+    per_service = [f"{lv.label.lower()} {fmt(lv.capacity.per_service)}" for lv in capacity if lv.capacity.per_service]
     if per_service:
         out.append(f"Mix of services: {plural(o['services'].value, 'service')} add to the capacity targets per service "
                    f"({', '.join(per_service)} per service).")
     out.append(f"Turnover: {percent(org.turnover.value)} a year sets the yearly upkeep, round up(target × turnover) "
-               f"people per level: {fmt(t['annual_upkeep_people'].value)} people and "
-               f"{fmt(t['annual_upkeep_hours'].value)} hours a year in all.")
+               f"people per level: {total('annual_upkeep_people')} training places and "
+               f"{total('annual_upkeep_hours')} hours a year in all.")
     years = t["years_to_close_gap"]
     if org.learning_hours.value is None:
         out.append("Learning hours: not set, so the paper does not say how long closing the gap takes; "
                    "give --learning-hours to see it.")
+    elif (None, TOTAL, "years_to_close_gap") in marks:
+        out.append(f"Learning hours: {fmt(org.learning_hours.value)} hours a year; the years they take to close the "
+                   f"gap are withheld ({WITHHELD}), as they are worked out from totals that add up small numbers.")
     elif years.value is not None:
         out.append(f"Learning hours: {fmt(org.learning_hours.value)} hours a year close the gap in "
                    f"{fmt(years.value)} years ({years.working})"
@@ -787,7 +849,9 @@ def _series(label, plan, name, marks) -> Series:
 
 
 def _level_chart(plan, marks) -> Chart:
-    t = plan.totals
+    def t(name):
+        return marks.get((plan.group, TOTAL, name)) or fmt(plan.totals[name].value)
+
     return Chart(
         "chart-levels", "People and hours of training, by level",
         tuple(lp.label for lp in plan.levels),
@@ -795,9 +859,9 @@ def _level_chart(plan, marks) -> Chart:
                           _series("Each year after (upkeep)", plan, "annual_upkeep_people", marks))),
          Panel("Hours", (_series("To train now", plan, "training_hours", marks),
                          _series("Each year after (upkeep)", plan, "annual_upkeep_hours", marks)))),
-        f"Bar chart of the people and hours of QI training each level needs: {fmt(t['gap'].value)} people and "
-        f"{fmt(t['training_hours'].value)} hours now, then {fmt(t['annual_upkeep_people'].value)} people and "
-        f"{fmt(t['annual_upkeep_hours'].value)} hours a year.",
+        f"Bar chart of the people and hours of QI training each level needs: {t('gap')} training places (the "
+        f"levels' people to train, added up) and {t('training_hours')} hours now, then {t('annual_upkeep_people')} "
+        f"places and {t('annual_upkeep_hours')} hours a year.",
     )
 
 

@@ -144,19 +144,21 @@ def test_capacity_table_matches_the_json_plan(example):
 
 def test_summary_figures_match_the_json_plan(example):
     _, page, plan = example
-    assert {"totals.gap", "totals.training_hours", "totals.annual_upkeep_hours"} <= set(page.spans)
+    assert {"totals.role_gap", "totals.training_hours", "totals.annual_upkeep_hours"} <= set(page.spans)
     for ref, text in page.spans.items():
         assert number(text) == pytest.approx(value_of(plan, ref)), ref
-    gap = f"{plan['totals']['gap']:,} people"
-    assert page.spans["totals.gap"] == gap          # thousands separators
+    gap = f"{plan['totals']['role_gap']:,} people"
+    assert page.spans["totals.role_gap"] == gap          # thousands separators
 
 
 def test_summary_sentence_reads_as_plain_english(example):
     text, _, plan = example
     summary = re.sub(r"<[^>]+>", "", text.split('id="summary"')[1].split("</section>")[0])
     turnover = f"{plan['organisation']['turnover']:.1%}".replace(".0%", "%")
-    assert re.search(r"To reach the target, [\d,]+ people need QI training: [\d,.]+ hours of training, then "
-                     r"[\d,.]+ hours a year to keep pace with " + re.escape(turnover) + " staff turnover", summary)
+    assert re.search(r"To reach the target, [\d,]+ people in post need QI training for their level, and quality coaches "
+                     r"\([\d,]+ more\) and internal quality experts \([\d,]+ more\) must be trained: [\d,.]+ hours of "
+                     r"training, then [\d,.]+ hours a year to keep pace with " + re.escape(turnover) + " staff turnover",
+                     summary)
 
 
 def test_dosing_table_lists_every_module_and_level(example):
@@ -229,7 +231,7 @@ def test_markdown_paper_has_the_same_content_and_a_chart_beside_it(tmp_path):
                     "## Appendix: the policy's numbers and their sources", "## Appendix: about the data"):
         assert heading in text
     plan = json.loads(invoke(["plan", SMALL, *AS_OF, "--format", "json"]).stdout)
-    assert f"To reach the target, **{plan['totals']['gap']:,} people** need QI training" in text
+    assert f"To reach the target, **{plan['totals']['role_gap']:,} people** in post need QI training" in text
     assert sorted(p.name for p in tmp_path.iterdir()) == ["board paper-chart.png", "board paper.md"]   # no temp files
 
 
@@ -545,6 +547,45 @@ def test_a_paper_names_the_profile_but_never_its_folder(tmp_path):
     assert result.code == 0, result.stderr
     assert "org.yaml line 2" in out.read_text(encoding="utf-8")
     assert "zebedee" not in out.read_text(encoding="utf-8") + result.stdout + result.stderr
+
+
+# -- the summary's words, the dose's words, the page's ids --------------------------------------
+
+FIVE = (ROOT / "tests" / "test_cli.py").read_text(encoding="utf-8").split('FIVE = """')[1].split('"""')[0]
+
+
+def test_summary_sentences_are_literally_true_of_five_people(tmp_path):
+    """Five people in post, one a ward manager who is also a coach, one flagged QI lead: the summary
+    said '6 people need QI training' and '3 people already have the training their level needs'."""
+    staff = tmp_path / "staff.csv"
+    staff.write_text(FIVE, encoding="utf-8")
+    plan = json.loads(invoke(["plan", staff, "--turnover", "0.1", "--format", "json"]).stdout)
+    words = text_of(paper(tmp_path, staff, "--turnover", "0.1").read_text(encoding="utf-8").split('id="summary"')[1]
+                    .split("</section>")[0])
+    assert plan["organisation"]["staff_in_post"] == 5 and plan["totals"]["gap"] == 6          # places, not people
+    assert plan["totals"]["role_gap"] == 4 and plan["totals"]["role_already_trained"] == 1
+    assert ("To reach the target, 4 people in post need QI training for their level, and quality coaches (1 more) "
+            "and internal quality experts (1 more) must be trained: 300 hours of training") in words
+    assert "1 person in post already has the training their level needs" in words
+    assert "in post as quality coaches: 1; as internal quality experts: 1 (flagged" in words
+    assert "Replacing trained people who leave takes 4 training places a year" in words
+    assert "in 1 service," in words
+    assert "6 people" not in words and "3 people" not in words
+
+
+def test_the_dose_is_described_from_the_policys_includes(tmp_path):
+    default = paper(tmp_path, SMALL, *AS_OF, name="a.md").read_text(encoding="utf-8")
+    assert "levels below it" not in default
+    assert ("plus the dose of the levels it includes (the doses of board members and senior leaders include the dose "
+            "of all staff; the dose of middle managers and supervisors includes the dose of senior leaders") in default
+    policy = (ROOT / "config" / "doses.yaml").read_text(encoding="utf-8")
+    policy = policy.replace("dose: {includes: [senior_leaders], modules: [sponsoring_and_leading_improvement]}",
+                            "dose: {includes: [all_staff], modules: [sponsoring_and_leading_improvement]}")
+    config = tmp_path / "doses.yaml"
+    config.write_text(policy, encoding="utf-8")
+    changed = paper(tmp_path, SMALL, *AS_OF, "--config", config, name="b.html").read_text(encoding="utf-8")
+    assert ("the doses of board members, senior leaders and middle managers and supervisors include the dose of all "
+            "staff") in text_of(changed)
 
 
 def test_every_id_on_the_page_is_unique(tmp_path):

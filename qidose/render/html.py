@@ -93,10 +93,7 @@ def render(paper: Paper) -> str:
     out += _section("capacity", "The capacity to plan for", [_table(paper.capacity, "wide keep")] + _suppression(paper))
     if paper.years is not None:
         out += _section("trajectory", paper.years.title, _years(paper.years, paper))
-    out += _section("doses", "The dose for each level", [
-        "<p>Not everyone needs the same depth of the science of improvement. Each level's dose is its own "
-        "modules plus the dose of the levels below it (senior leaders and middle managers build on the "
-        "introduction every member of staff needs).</p>\n" + _table(paper.doses, "keep")])
+    out += _section("doses", "The dose for each level", [f"<p>{escape(paper.doses_intro)}</p>\n" + _table(paper.doses, "keep")])
     out += _section("characteristics", "The organisation and what its characteristics changed", [
         _table(paper.characteristics, "keep"), _table(paper.effects, "keep"),
         "<ul class=\"notes\">" + "".join(f"<li>{escape(t)}</li>" for t in paper.other_effects) + "</ul>"])

@@ -42,10 +42,7 @@ def render(paper: Paper, images: dict[str, str]) -> str:
     out += ["## The capacity to plan for", ""] + _table(paper.capacity) + _suppression(paper)
     if paper.years is not None:
         out += _years(paper.years, images) + _suppression(paper)
-    out += ["## The dose for each level", "",
-            "Not everyone needs the same depth of the science of improvement. Each level's dose is its own modules "
-            "plus the dose of the levels below it (senior leaders and middle managers build on the introduction "
-            "every member of staff needs).", ""] + _table(paper.doses)
+    out += ["## The dose for each level", "", md(paper.doses_intro), ""] + _table(paper.doses)
     out += ["## The organisation and what its characteristics changed", ""]
     out += _table(paper.characteristics) + _table(paper.effects)
     out += [f"- {md(t)}" for t in paper.other_effects] + [""]
