@@ -125,10 +125,14 @@ def _years(chart):
     cover.set_title("Coverage of each level's target", loc="left", fontsize=10, fontweight="bold")
 
     years = list(range(1, n + 1))
-    bars = hours.bar(years, chart.hours, width=0.7, color=COLOURS[0], label="Learning hours used")
-    top = max(list(chart.hours) + [chart.budget or 0, 1])
-    if n <= 8:       # each bar's figure above it, on white so the budget line never runs through it
-        texts = hours.bar_label(bars, labels=[_number(v) for v in chart.hours], padding=2, fontsize=7, zorder=5)
+    used = chart.hours if chart.hours is not None else ()     # None: withheld by --suppress-below
+    bars = hours.bar(years[:len(used)], used, width=0.7, color=COLOURS[0], label="Learning hours used")
+    top = max(list(used) + [chart.budget or 0, 1])
+    if chart.hours is None:
+        hours.text(0.5, 0.5, "Withheld: the hours add up\nlevels with small numbers", transform=hours.transAxes,
+                   ha="center", va="center", fontsize=8, color=TEXT)
+    elif n <= 8:     # each bar's figure above it, on white so the budget line never runs through it
+        texts = hours.bar_label(bars, labels=[_number(v) for v in used], padding=2, fontsize=7, zorder=5)
         for text in texts:
             text.set_bbox({"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"})
     if chart.budget is not None:

@@ -66,6 +66,24 @@ def people(n: int) -> str:
     return f"{num(n)} {'person' if n == 1 else 'people'}"
 
 
+class Note(str):
+    """A note of the plan, as text, with what a published paper needs to know of it: its `kind` and
+    the figures it depends on (`figures`: (row, figure) of the plan, or ("years_totals", figure) of
+    the plan over the years). Under --suppress-below a note that depends on a withheld figure is left
+    out: said without the number, whether it is there at all would still tell something of it."""
+
+    kind: str
+    figures: tuple
+
+    def __new__(cls, text: str, kind: str, figures: tuple = ()):
+        note = super().__new__(cls, text)
+        note.kind, note.figures = kind, figures
+        return note
+
+    def __reduce__(self):
+        return Note, (str(self), self.kind, self.figures)
+
+
 def share(value: float | None, decimals: int = 0) -> str:
     """A share as a percentage that never rounds up to 100% or down to 0% when it is not: at 0
     decimals 0.874 is '87%', 0.9952 is '99.5%' and 0.004 is '0.4%'."""
@@ -243,11 +261,14 @@ def _totals(levels: tuple[LevelPlan, ...], organisation: Organisation) -> dict[s
 def _notes(config, organisation, levels, totals):
     board = next(lp for lp in levels if lp.level == "board")
     if board["headcount"] == 0:
-        yield "No board members were found in the staff list (non-executives are often not in ESR): the board's figures are 0."
+        yield Note("No board members were found in the staff list (non-executives are often not in ESR): the "
+                   "board's figures are 0.", "no_board", (("board", "headcount"),))
     budget = organisation.learning_hours.value
     upkeep = totals["annual_upkeep_hours"].value
     if budget is not None and budget <= upkeep:
-        yield (f"The learning budget ({num(budget)} hours a year) does not cover upkeep for turnover alone "
-               f"({num(upkeep)} hours a year): the gap never closes.")
+        yield Note(f"The learning budget ({num(budget)} hours a year) does not cover upkeep for turnover alone "
+                   f"({num(upkeep)} hours a year): the gap never closes.", "budget_below_upkeep",
+                   (("total", "annual_upkeep_hours"), ("total", "years_to_close_gap")))
     elif budget is not None and totals["years_to_close_gap"].value is None and totals["training_hours"].value:
-        yield f"At {num(budget)} learning hours a year the gap would take more than {_MAX_YEARS} years to close."
+        yield Note(f"At {num(budget)} learning hours a year the gap would take more than {_MAX_YEARS} years to close.",
+                   "budget_too_small", (("total", "years_to_close_gap"),))

@@ -21,7 +21,8 @@ from qidose.plan import num, people
 from qidose.render.columns import coverage_text
 from qidose.render.doses import LEGEND as DOSES_LEGEND
 from qidose.render.doses import matrix
-from qidose.render.suppress import TOTAL, WITHHELD, legend, suppression
+from qidose.render.suppress import (TOTAL, WITHHELD, YearsWithheld, legend, plan_notes, suppression, trajectory_notes,
+                                    trajectory_statements, years_withheld)
 
 TITLE = "Quality improvement training: how much each level of the organisation needs"
 NO_NAME = "Your organisation"
@@ -100,8 +101,8 @@ class YearsChart:
     id: str
     title: str
     years: int
-    lines: tuple[Line, ...]                   # levels hidden by --suppress-below are left out
-    hours: tuple[float, ...]                  # learning hours used in years 1..N
+    lines: tuple[Line, ...]                   # levels withheld by --suppress-below are left out
+    hours: tuple[float, ...] | None           # learning hours used in years 1..N; None: withheld (--suppress-below)
     budget: float | None                      # learning hours a year; None: no limit
     alt: str
     kind: ClassVar[str] = "years"
@@ -195,7 +196,7 @@ def build(planset, today: dt.date | None = None, suppress_below: int | None = No
         date=long_date(today or dt.date.today()),
         as_of=as_of,
         summary=_summary(planset, as_of, marks, suppress_below),
-        notes=tuple(plan.notes),
+        notes=tuple(plan_notes(plan, marks)),
         chart=_level_chart(plan, marks),
         capacity=_capacity(plan, marks, "capacity-table", "Training capacity needed, by level"),
         doses=_doses(config),
@@ -505,24 +506,24 @@ def _held_back(traj, entry) -> str:
 
 
 def _years(planset, marks) -> Years:
-    from qidose.render.trajectory import hidden_levels
     traj = planset.trajectory
-    hidden = hidden_levels(marks)
+    withheld = years_withheld(traj, marks)
     n = traj.years
     blocks = []
     for year in range(1, n + 1):
         rows = []
         for e in (e for e in traj.entries if e.year == year):
             cells = [Cell(e.label)]
+            hide = withheld.entry(year, e.level)
             for name, _ in YEAR_COLUMNS:
-                if e.level in hidden:
+                if hide:
                     cells.append(Cell(WITHHELD, None, True))
                 else:
                     text = coverage_text(e[name]) if name == "coverage" else fmt(e[name])
                     cells.append(Cell(text, f"trajectory.{year}.{e.level}.{name}", True))
-            cells.append(Cell(_short_reason(traj, e)))
+            cells.append(Cell(WITHHELD if hide else _short_reason(traj, e)))
             rows.append(tuple(cells))
-        blocks.append(YearBlock(year, _year_line(traj, year), tuple(rows)))
+        blocks.append(YearBlock(year, _year_line(traj, year, withheld), tuple(rows)))
     facilitation = traj.year_totals[0]["facilitator_hours_available"].value is not None if n else False
     intro = ("Each year the learning budget goes first to upkeep, replacing trained people who leave, then to new "
              "training, level by level in this order: " + "; ".join(_sequence(traj)) + "."
@@ -531,15 +532,19 @@ def _years(planset, marks) -> Years:
     note = ("Upkeep: trained people who leave during the year and are replaced. Trained: upkeep and new training "
             "together. Backlog: people still to train at the end of the year to reach the target. Held back by: what "
             "kept the level from training all it needed that year.")
-    if hidden:
-        note += f" {WITHHELD}: withheld, as the level's row in the capacity table has small numbers."
+    if withheld:
+        note += (f" {WITHHELD}: withheld: a level whose row in the capacity table has small numbers, a level that "
+                 f"shares the learning budget or the facilitators' hours with it (what one is given depends on what "
+                 f"the other took), and the year's totals, which add them up.")
     title = f"The plan over the next {plural(n, 'year')}" if n > 1 else "The plan for the next year"
     if planset.by:
         title += " (whole organisation)"
-    return Years(n, title, intro, _years_chart(planset, hidden), _targets(planset, hidden, marks),
+    statements = trajectory_statements(traj, withheld)
+    return Years(n, title, intro, _years_chart(planset, withheld), _targets(planset, withheld, marks),
                  ("Level",) + tuple(h for _, h in YEAR_COLUMNS) + ("Held back by",), tuple(blocks),
                  "Year by year: people trained, hours and coverage of each level's target", note,
-                 tuple(traj.statements[len(traj.outcomes):]), tuple(traj.notes))
+                 tuple(s for s in statements if s in traj.statements[len(traj.outcomes):]),
+                 tuple(trajectory_notes(traj, withheld, marks)))
 
 
 def _short_reason(traj, entry) -> str:
@@ -561,17 +566,23 @@ def _sequence(traj) -> list[str]:
     return out
 
 
-def _year_line(traj, year: int) -> tuple[Cell, ...]:
+def _year_line(traj, year: int, withheld: YearsWithheld) -> tuple[Cell, ...]:
     t = traj.year_totals[year - 1]
 
     def fig(name, text):
         return Cell(text, f"trajectory.{year}.total.{name}", True)
 
-    out = [Cell(f"Year {year}: "), fig("hours", f"{fmt(t['hours'].value)} learning hours")]
+    if withheld.totals:
+        out = [Cell(f"Year {year}: "), Cell(f"{WITHHELD} learning hours")]
+    else:
+        out = [Cell(f"Year {year}: "), fig("hours", f"{fmt(t['hours'].value)} learning hours")]
     if t["budget"].value is None:
         out.append(Cell(" used (no budget limit)"))
     else:
         out += [Cell(" used of a budget of "), fig("budget", fmt(t["budget"].value))]
+    if withheld.totals:
+        out.append(Cell("; the year's totals are withheld, as they add up levels with small numbers"))
+        return tuple(out)
     available = t["facilitator_hours_available"].value
     if available is None:
         out.append(Cell("; facilitators' time not a limit"))
@@ -585,7 +596,7 @@ def _year_line(traj, year: int) -> tuple[Cell, ...]:
     return tuple(out)
 
 
-def _targets(planset, hidden, marks) -> Table:
+def _targets(planset, withheld: YearsWithheld, marks) -> Table:
     traj, plan = planset.trajectory, planset.whole
     n = traj.years
     start = traj.chart_data()
@@ -594,19 +605,22 @@ def _targets(planset, hidden, marks) -> Table:
     for lp in plan.levels:
         lid, outcome, last = lp.level, traj.outcomes[lp.level], traj.entry(n, lp.level)
         late = outcome.value is None or outcome.value > n
-        shown = lid not in hidden
+        hidden = any(g is None and row == lid for g, row, _ in marks)      # now: from the plan's row
+        hide_last, hide_outcome = withheld.entry(n, lid), withheld.outcome(lid)
         rows.append((
             Cell(lp.label),
             Cell(marks.get((None, lid, "target_people")) or fmt(lp["target_people"]), f"{lid}.target_people", True),
             Cell(fmt(sequence[lid].start_year.value), f"trajectory.sequence.{lid}.start_year", True),
-            Cell(coverage_text(start[lid][0][1]), f"trajectory.0.{lid}.coverage", True) if shown else Cell(WITHHELD, None, True),
-            Cell(coverage_text(last["coverage"]), f"trajectory.{n}.{lid}.coverage", True) if shown else Cell(WITHHELD, None, True),
-            Cell(_reached(outcome, n), f"trajectory.target_year.{lid}"),
-            Cell(_held_back(traj, last) if late and last.limited_by else ""),
+            Cell(WITHHELD, None, True) if hidden else Cell(coverage_text(start[lid][0][1]), f"trajectory.0.{lid}.coverage", True),
+            Cell(WITHHELD, None, True) if hide_last else Cell(coverage_text(last["coverage"]), f"trajectory.{n}.{lid}.coverage", True),
+            Cell(WITHHELD) if hide_outcome else Cell(_reached(outcome, n), f"trajectory.target_year.{lid}"),
+            Cell(WITHHELD if hide_last else _held_back(traj, last) if late and last.limited_by else ""),
         ))
     years = traj.totals["years_to_target"]
-    total = (Cell("Every level"), Cell(fmt(plan.totals["target_people"].value), "totals.target_people", True),
+    target = marks.get((None, TOTAL, "target_people"))
+    total = (Cell("Every level"), Cell(target or fmt(plan.totals["target_people"].value), "totals.target_people", True),
              Cell("", None, True), Cell("", None, True), Cell("", None, True),
+             Cell(WITHHELD) if withheld.totals else
              Cell(_reached(years, n) if years.value is not None else "not every level", "trajectory.totals.years_to_target"),
              Cell(""))
     return Table("trajectory-targets", "When each level reaches its target",
@@ -625,17 +639,21 @@ def _never(outcome) -> str:
 
 def _years_summary(planset, marks) -> list[Cell]:
     """The summary's sentences on the plan over the years: when every level reaches its target."""
-    from qidose.render.trajectory import hidden_levels
     traj, plan = planset.trajectory, planset.whole
-    n, hidden = traj.years, hidden_levels(marks)
+    n = traj.years
+    withheld = years_withheld(traj, marks)
     reached = traj.totals["years_to_target"]
     budget = planset.organisation.learning_hours.value
     at = f"at {fmt(budget)} learning hours a year" if budget is not None else "with no limit on learning hours"
     out = [Cell(f"Planned year by year {at}, in the order set out below, ")]
+    if withheld.totals:
+        out.append(Cell("levels with small numbers, and what depends on them, are withheld: so are the year every "
+                        "level reaches its target and the budget that would get them there."))
+        return out
 
     def why(lp) -> str:
         last = traj.entry(n, lp.level)
-        cover = "" if lp.level in hidden else f", at {coverage_text(last['coverage'])} of its target at the end of year {n}"
+        cover = f", at {coverage_text(last['coverage'])} of its target at the end of year {n}"
         return f"{lp.label}{cover}, held back by {_held_back(traj, last)}"
 
     if reached.value is not None:
@@ -672,21 +690,22 @@ def _years_summary(planset, marks) -> list[Cell]:
     return out
 
 
-def _years_chart(planset, hidden) -> YearsChart:
+def _years_chart(planset, withheld: YearsWithheld) -> YearsChart:
     traj, plan = planset.trajectory, planset.whole
     n, data = traj.years, traj.chart_data()
     lines = tuple(Line(lp.label, tuple((y, c) for y, c in data[lp.level] if c is not None), i)
                   for i, lp in enumerate(plan.levels)
-                  if lp.level not in hidden and any(c is not None for _, c in data[lp.level]))
+                  if lp.level not in withheld.levels and any(c is not None for _, c in data[lp.level]))
     budget = traj.year_totals[0]["budget"].value if n else None
-    hours = tuple(t["hours"].value for t in traj.year_totals)
+    hours = None if withheld.totals else tuple(t["hours"].value for t in traj.year_totals)
     reached = traj.totals["years_to_target"].value
     alt = (f"Line chart of each level's coverage of its target from now to the end of year {n}, and bar chart of the "
            f"learning hours used each year" + (f" against the budget of {fmt(budget)} hours a year" if budget is not None else "")
-           + f": {', '.join(fmt(h) for h in hours)} hours in years 1 to {n}. "
-           + ("Not every level reaches its target." if reached is None else
+           + (f": {', '.join(fmt(h) for h in hours)} hours in years 1 to {n}. " if hours is not None
+              else ": the hours are withheld, as they add up levels with small numbers. ")
+           + ("" if withheld.totals else "Not every level reaches its target." if reached is None else
               f"Every level reaches its target by year {fmt(reached)}" + (f", after the {plural(n, 'year')} shown." if reached > n else "."))
-           + (" Levels with small numbers are not drawn." if hidden else ""))
+           + (" Levels with small numbers, and levels sharing resources with them, are not drawn." if withheld else ""))
     return YearsChart("chart-years", f"Coverage of each level's target and learning hours used, over {plural(n, 'year')}",
                       n, lines, hours, budget, alt)
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from qidose.config import CAPACITY_LEVELS, MAX_YEARS, ROLE_LEVELS, Config
 from qidose.errors import UsageError
 from qidose.organisation import Organisation, Setting
-from qidose.plan import Figure, Plan, num, people, share, up
+from qidose.plan import Figure, Note, Plan, num, people, share, up
 
 COST_LABEL = "estimate (backfill)"
 EXPERTS = "internal_experts"
@@ -88,6 +88,9 @@ class Trajectory:
     statements: tuple[str, ...]                   # when each level reaches its target; the budget that would
     notes: tuple[str, ...]
     currency: str | None = None                   # None: no costs in the config
+    shares: dict[str, tuple[str, ...]] | None = None  # level -> what it shares with other levels: "budget" (a
+    #                                                  learning budget is set), "facilitators" (its face-to-face
+    #                                                  training needs the internal experts' hours, or it gives them)
 
     def entry(self, year: int, level: str) -> Entry:
         return next(e for e in self.entries if e.year == year and e.level == level)
@@ -265,8 +268,11 @@ def make_trajectory(config: Config, plan: Plan, organisation: Organisation, year
     sequence = tuple(run.sequenced(i + 1, lid) for i, lid in enumerate(priority))
     statements = tuple(run.statements(outcomes, totals, years, long_run))
     notes = tuple(run.notes(history, year_totals, years))
+    shares = {lid: (("budget",) if budget < _INF else ())       # the internal experts give the facilitators' hours
+              + (("facilitators",) if per_expert < _INF and (lid == EXPERTS or not lv.external and lv.face_to_face) else ())
+              for lid, lv in levels.items()}
     return Trajectory(years, entries, totals_by_year, sequence, outcomes, totals, statements, notes,
-                      config.costs.currency if costs else None)
+                      config.costs.currency if costs else None, shares)
 
 
 def _per_expert(rules, resources: Resources) -> tuple[float, str, tuple[str, ...]]:
@@ -527,20 +533,24 @@ class _Run:
         if self.budget < _INF:
             short = [y + 1 for y, totals in enumerate(year_totals[:years]) if totals["upkeep_need"] > self.budget]
             if short:
-                yield (f"The learning budget ({num(self.budget)} hours a year) is too small to keep up with turnover "
-                       f"alone in year{'s' if len(short) > 1 else ''} {', '.join(map(str, short))}: upkeep needs "
-                       f"{num(year_totals[short[0] - 1]['upkeep_need'])} hours in year {short[0]}.")
+                when = f"year{'s' if len(short) > 1 else ''} {', '.join(map(str, short))}"
+                yield Note(f"The learning budget ({num(self.budget)} hours a year) is too small to keep up with "
+                           f"turnover alone in {when}: upkeep needs "
+                           f"{num(year_totals[short[0] - 1]['upkeep_need'])} hours in year {short[0]}.",
+                           "upkeep_short", (("years_totals", "upkeep_hours_needed"),))
             steady = self.plan.totals["annual_upkeep_hours"].value
             if steady > self.budget and not short:
-                yield (f"The learning budget ({num(self.budget)} hours a year) is less than upkeep at the targets "
-                       f"({num(steady)} hours a year): once the levels near their targets it cannot keep up with turnover.")
+                yield Note(f"The learning budget ({num(self.budget)} hours a year) is less than upkeep at the targets "
+                           f"({num(steady)} hours a year): once the levels near their targets it cannot keep up with "
+                           f"turnover.", "upkeep_at_targets", (("total", "annual_upkeep_hours"),))
         if EXPERTS in self.levels and self.levels[EXPERTS].target - self.levels[EXPERTS].gap == 0 \
                 and self.per_expert < _INF:
-            yield ("No internal experts are in post at the start: training they must facilitate waits until the "
-                   "first experts are trained (they teach from the year after).")
+            yield Note("No internal experts are in post at the start: training they must facilitate waits until the "
+                       "first experts are trained (they teach from the year after).", "no_experts",
+                       ((EXPERTS, "headcount"),))
         if self.costs is not None:
-            yield (f"Costs are an {COST_LABEL}: hours of training × an hourly cost per level "
-                   f"({self.config.costs.currency}); facilitators' time is not costed.")
+            yield Note(f"Costs are an {COST_LABEL}: hours of training × an hourly cost per level "
+                       f"({self.config.costs.currency}); facilitators' time is not costed.", "costs")
 
 
 def _last_reason(run: list, lid: str) -> str:

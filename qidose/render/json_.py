@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from qidose.plan import Figure, Plan
-from qidose.render.suppress import WITHHELD, legend, suppression
+from qidose.render.suppress import WITHHELD, legend, plan_notes, suppression
 
 
 def basis(figure: Figure, config) -> dict:
@@ -35,8 +35,10 @@ def plan_dict(plan: Plan, config) -> dict:
     return out
 
 
-def to_dict(planset, suppress_below: int | None = None) -> dict:
-    marks = suppression(planset, suppress_below)
+def to_dict(planset, suppress_below: int | None = None, marks: dict | None = None) -> dict:
+    """The plan as JSON data; `marks` (from render.suppress) hides cells as another plan's were hidden:
+    a test of the suppression publishes a different organisation the same way."""
+    marks = suppression(planset, suppress_below) if marks is None else marks
     out = _suppressed(plan_dict(planset.whole, planset.config), planset.whole, marks)
     out["source"] = planset.source
     out["warnings"] = planset.warning_lines()
@@ -68,6 +70,10 @@ def _suppressed(out: dict, plan: Plan, marks: dict) -> dict:
             hidden_columns |= set(hidden) if row not in ("total", "organisation") else set()
     for name in hidden_columns & set(out["totals"]["basis"]):
         out["totals"]["basis"][name]["working"] = None
+    for name, short in (("role_gap", "gap"), ("role_already_trained", "already_trained")):
+        if short in hidden_columns and name in out["totals"]["basis"]:
+            out["totals"]["basis"][name]["working"] = None
+    out["notes"] = plan_notes(plan, marks)
     return out
 
 

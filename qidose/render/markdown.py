@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qidose.render.columns import COLUMNS, fmt, md, organisation_lines, title
-from qidose.render.suppress import legend, show, shown_total, suppression, total_cells
+from qidose.render.suppress import legend, plan_notes, show, shown_total, suppression, total_cells
 
 
 def render(planset, suppress_below: int | None = None) -> str:
@@ -21,7 +21,7 @@ def render(planset, suppress_below: int | None = None) -> str:
         years = plan.totals["years_to_close_gap"]
         working = "" if (plan.group, "total", "years_to_close_gap") in marks else f" ({md(years.working)})"
         out.append(f"\nYears to close the gap: {shown_total(marks, plan, 'years_to_close_gap', fmt)}{working}\n")
-        out += [f"> Note: {md(n)}\n" for n in plan.notes]
+        out += [f"> Note: {md(n)}\n" for n in plan_notes(plan, marks)]
     if planset.trajectory is not None:
         from qidose.render.trajectory import markdown_section
         out += markdown_section(planset.trajectory, marks)

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from qidose.render.columns import COLUMNS, fmt, organisation_lines, title
-from qidose.render.suppress import legend, show, shown_total, suppression, total_cells
+from qidose.render.suppress import legend, plan_notes, show, shown_total, suppression, total_cells
 
 
 def render(planset, color: bool = False, width: int | None = None, suppress_below: int | None = None) -> str:
@@ -42,6 +42,6 @@ def _plan(console: Console, plan, by, marks) -> None:
     years = plan.totals["years_to_close_gap"]
     working = "" if (plan.group, "total", "years_to_close_gap") in marks else f" ({escape(years.working)})"
     console.print(f"  Years to close the gap: {escape(shown_total(marks, plan, 'years_to_close_gap', fmt))}{working}")
-    for note in plan.notes:
+    for note in plan_notes(plan, marks):
         console.print(f"  [yellow]Note:[/yellow] {escape(note)}")
     console.print()
