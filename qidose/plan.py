@@ -112,7 +112,7 @@ def make_plan(config: Config, organisation: Organisation, census: Census, group:
     levels = tuple(_level_plan(config, config.levels[lid], organisation, census, staff, services, turnover)
                    for lid in ROLE_LEVELS + CAPACITY_LEVELS)
     totals = _totals(levels, organisation)
-    return Plan(group, org, levels, totals, tuple(_notes(config, organisation, levels, totals)))
+    return Plan(group, org, levels, totals, tuple(_notes(config, organisation, levels, totals, census, group)))
 
 
 def _organisation_figures(config, organisation, census, staff, services) -> dict[str, Figure]:
@@ -258,11 +258,18 @@ def _totals(levels: tuple[LevelPlan, ...], organisation: Organisation) -> dict[s
     return out
 
 
-def _notes(config, organisation, levels, totals):
+def _notes(config, organisation, levels, totals, census, group):
     board = next(lp for lp in levels if lp.level == "board")
     if board["headcount"] == 0:
         yield Note("No board members were found in the staff list (non-executives are often not in ESR): the "
                    "board's figures are 0.", "no_board", (("board", "headcount"),))
+    turnover = organisation.turnover
+    if group is None and turnover.key == "characteristics.turnover.default" and census.joiners == 0 \
+            and census.people and census.dated >= census.people / 2:
+        yield Note(f"None of the {people(census.dated)} with a start date started in the 12 months to the "
+                   f"as-at date, so turnover is not estimated from start dates: the policy's default "
+                   f"({num(round(turnover.value * 100, 4))}%) is used. An as-at date (--as-of) before the start dates "
+                   f"gives this; give --turnover for the organisation's own rate.", "turnover_default")
     budget = organisation.learning_hours.value
     upkeep = totals["annual_upkeep_hours"].value
     if budget is not None and budget <= upkeep:

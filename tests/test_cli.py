@@ -276,6 +276,20 @@ def test_one_person_and_one_service_are_singular(five, tmp_path):
     assert "working: 1 person" in text and "1 people" not in text
 
 
+def test_turnover_the_config_default_when_as_of_is_before_every_start_date(five):
+    """--as-of 1990-01-01: nobody started in the 12 months to it, so the estimate from start dates falls
+    back to the policy's default; the plan says so instead of silently using it."""
+    plan = run("plan", five, "--as-of", "1990-01-01", "--format", "json").json()
+    assert plan["organisation"]["basis"]["turnover"]["working"] == "10.1% (config default)"
+    assert any("turnover is not estimated from start dates" in n and "10.1%" in n and "--as-of" in n
+               for n in plan["notes"])
+    estimated = run("plan", five, "--as-of", "2015-06-01", "--format", "json").json()   # everyone joined then
+    assert "estimated from start dates" in estimated["organisation"]["basis"]["turnover"]["working"]
+    assert not any("not estimated" in n for n in estimated["notes"])
+    given = run("plan", five, "--as-of", "1990-01-01", "--turnover", "0.1", "--format", "json").json()
+    assert not any("not estimated" in n for n in given["notes"])
+
+
 def test_doses_json_gives_e_learning_neither_a_cohort_size_nor_facilitators():
     modules = run("doses", "--format", "json").json()["modules"]
     for m in modules:
