@@ -203,6 +203,16 @@ def _inputs_checked(planset, opts, log):
     return planset
 
 
+def _publishable(planset, suppress_below) -> None:
+    """--suppress-below N keeps the whole organisation's staff in post shown (hiding it would hide
+    everything): an organisation of fewer than N people cannot be published under it."""
+    people = planset.source["people_in_post"]
+    if suppress_below is not None and people < suppress_below:
+        raise UsageError(f"--suppress-below {suppress_below}: the staff list has {'fewer than' if people else 'no'} "
+                         f"{suppress_below} people in post, and the whole organisation's count is always shown; "
+                         f"publish a larger organisation's plan, or leave out --suppress-below for internal use")
+
+
 def _format(fmt, output, default="json"):
     if fmt != "auto":
         return fmt
@@ -265,6 +275,7 @@ def _emit(text: str, output: str | None, inputs: tuple[str, ...]) -> None:
 def plan(log, staff, fmt, output, suppress_below, **opts):
     """Plan the QI training each level needs, from the staff list STAFF (CSV, xlsx, or - for stdin)."""
     planset = _build(staff, opts, log)
+    _publishable(planset, suppress_below)
     from qidose.render import render
     fmt = _format(fmt, output)
     options = {"color": sys.stdout.isatty() and not os.environ.get("NO_COLOR") and not output} if fmt == "table" else {}
@@ -318,6 +329,7 @@ def report(log, staff, output, suppress_below, paper_date, chart_format, **opts)
     from qidose import charts
     charts.require()
     planset = _build(staff, opts, log)
+    _publishable(planset, suppress_below)
     from qidose import report as report_mod
     from qidose.output import write_atomic
     paper = report_mod.build(planset, paper_date.date() if paper_date else None, suppress_below)

@@ -171,3 +171,17 @@ def test_suppress_below_must_be_a_positive_whole_number():
     for bad in ("0", "-3", "five"):
         result = invoke(["plan", SMALL, "--suppress-below", bad])
         assert result.code == 2 and "--suppress-below" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["plan", "--format", "json"], ["report", "-o", "paper.md"]])
+def test_an_organisation_smaller_than_n_cannot_be_published_under_suppress_below(tmp_path, command):
+    """The whole organisation's staff in post is always shown, so a list of fewer than N people is refused."""
+    with SMALL.open(encoding="utf-8-sig", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    path = tmp_path / "team.csv"
+    path.write_text("\n".join(",".join(f'"{c}"' for c in row) for row in [header] + rows[:4]) + "\n", encoding="utf-8")
+    args = [c if c != "paper.md" else str(tmp_path / "paper.md") for c in command]
+    result = invoke([args[0], str(path), *args[1:], *AS_OF, "--suppress-below", "10"])
+    assert (result.code, result.stdout) == (2, "")
+    assert "fewer than 10 people in post" in result.stderr and not (tmp_path / "paper.md").exists()
+    assert invoke([args[0], str(path), *args[1:], *AS_OF, "--suppress-below", "2"]).code == 0
