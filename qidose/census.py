@@ -22,7 +22,7 @@ class Census:
     headcount: Counter = field(default_factory=Counter)        # level -> people
     fte_units: Counter = field(default_factory=Counter)        # level -> FTE in ten-thousandths, summed exactly
     already_trained: Counter = field(default_factory=Counter)  # level -> people whose training covers the dose
-    services: set = field(default_factory=set)                 # distinct service values (spaces, case folded)
+    services: set = field(default_factory=set)                 # distinct service values, as `place` folds them
     joiners: int = 0                                           # people who started in the 12 months to as_of
     dated: int = 0                                             # people with a readable start date
 
@@ -36,6 +36,13 @@ class Census:
         return sum(self.headcount[lid] for lid in ROLE_LEVELS)
 
 
+def place(service: str, group: str) -> tuple[str, str]:
+    """A row's service and --by group as they are counted: one service however its spaces (a no-break
+    space inside it) or capitals are typed, one group however its spaces are ('Acute\u00a0Medicine' is
+    'Acute Medicine'). Both engines place rows through here."""
+    return " ".join(service.split()).casefold(), " ".join(group.split())
+
+
 def add_people(classifier: Classifier, whole: Census, groups: dict[str, Census] | None, level: str, fte_units: int,
                role: str | None, trained: frozenset[str], service: str, group: str, count: int, dated: int,
                joiners: int) -> None:
@@ -43,11 +50,6 @@ def add_people(classifier: Classifier, whole: Census, groups: dict[str, Census] 
     (and their --by group's, when `groups` is given). Both engines count through here."""
     capacity = next((lid for lid in reversed(CAPACITY_LEVELS)   # the deepest capacity level they are in
                      if role == lid or classifier.covers(trained, lid)), None)
-    # One service however its spaces (a no-break space inside it) or capitals are typed; one group
-    # however its spaces are: 'Acute\u00a0Medicine' is 'Acute Medicine'.
-    service = " ".join(service.split()).casefold()
-    if groups is not None:
-        group = " ".join(group.split())
     for census in (whole,) if groups is None else (whole, groups.setdefault(group, Census())):
         for lid in (level,) if capacity is None else (level, capacity):
             census.headcount[lid] += count

@@ -38,7 +38,7 @@ from qidose.classify import Classifier, band_code
 from qidose.config import CAPACITY_LEVELS, Config, fold
 from qidose.diagnostics import Diagnostics, Warning_
 from qidose.errors import QidoseError
-from qidose.census import FTE_UNIT, Census, add_people
+from qidose.census import FTE_UNIT, Census, add_people, place
 from qidose.staff import StaffList
 from qidose.rows import parse_date, parse_fte, whole_number
 from qidose.staff_file import ReadOptions, open_rows
@@ -305,8 +305,8 @@ class _Scan:
                     bad_training.add((qr, qt))
                 qis[(qr, qt)] = (None if role is None else CAPACITY_LEVELS.index(role),
                                  sum(1 << self.modules.index(m) for m in modules))
-            place = places.setdefault((svc.strip(), grp.strip()), len(places))
-            self.combinations.append((levels[role_key], *qis[(qr, qt)], place))
+            where = places.setdefault(place(svc, grp), len(places))
+            self.combinations.append((levels[role_key], *qis[(qr, qt)], where))
         self.places = list(places)
         for kind, values in (("band", bad_bands), ("qi-role", bad_roles), ("qi-training", bad_training)):
             if values:   # one warning per distinct value, at the first row that has it

@@ -23,7 +23,7 @@ from itertools import chain, compress
 from operator import itemgetter
 from typing import NamedTuple
 
-from qidose.census import FTE_UNIT, Census, add_people
+from qidose.census import FTE_UNIT, Census, add_people, place
 from qidose.classify import Classifier, band_code
 from qidose.config import Config, fold
 from qidose.diagnostics import Diagnostics
@@ -308,8 +308,7 @@ class RowReader:
         qi = self.qi_of.get(qi_key)
         if qi is None:
             qi = self.qi_of[qi_key] = self._qi(*qi_key)
-        service, group = self.place_of(values)
-        self.combinations.append(_Combination(level, qi[0], qi[1], service.strip(), group.strip()))
+        self.combinations.append(_Combination(level, qi[0], qi[1], *place(*self.place_of(values))))
         self.check_limit()
         self.people.extend((0, 0, 0, 0))
         self.fte_units.append(0)

@@ -340,3 +340,19 @@ def test_rows_of_another_width_hand_the_file_back(tmp_path, change, reason):
     with pytest.raises(fastpath.Fallback, match=reason):
         fastpath.read(str(path), config_mod.load(), as_of=dt.date(2026, 10, 1))
     assert_same(*both("plan", path, "--format", "json", *AS_OF))
+
+
+def test_a_service_typed_two_ways_is_one_place_for_a_person_in_both_engines(tmp_path):
+    """A no-break space or capitals in a second row's service do not make a person 'in two services'."""
+    def second_posts(header, rows):
+        col = {name: i for i, name in enumerate(header)}
+        for row in list(rows[:40]):
+            post = list(row)
+            post[col["Assignment Number"]] += "-2"
+            post[col["Directorate"]] = post[col["Directorate"]].replace(" ", "\u00a0").upper()
+            rows.append(post)
+    path = _small_with(tmp_path, second_posts)
+    assert used_duckdb(path)
+    python, duckdb = both("plan", path, "--format", "json", *AS_OF)
+    assert_same(python, duckdb)
+    assert "more than one service" not in python.stderr
