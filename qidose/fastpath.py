@@ -189,7 +189,7 @@ def _header(path, text, config, options, by, diagnostics):
     by_index = None
     if by is not None:
         by_index = staff_mod._find_column(header, by)
-        if by_index is None or fold(by) in config.staff_list.never_group_by:
+        if by_index is None or staff_mod._identifies_people(by, config.staff_list.never_group_by):
             raise Fallback(f"--by {by!r}")   # the plain path says what is wrong
     return source.name, line, header, index, by_index
 

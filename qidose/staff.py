@@ -55,7 +55,7 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
         index = _map_columns(source.name, header, config, diagnostics)
         by_index = None
         if by is not None:
-            if fold(by) in config.staff_list.never_group_by:
+            if _identifies_people(by, config.staff_list.never_group_by):
                 raise UsageError(f"--by {by!r}: that column identifies people, and a breakdown by it would print "
                                  f"personal data; choose a column such as Directorate or Organisation")
             by_index = _find_column(header, by)
@@ -95,8 +95,20 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
 _PERSON = re.compile(r"^[^,]+,\s*(mr|mrs|miss|ms|mx|dr|prof|professor|sir|dame|lady|lord|rev|revd)\b", re.IGNORECASE)
 
 
-# ... or, in other exports, "Surname, Forename": most values of such a column have that shape
-_SURNAME_FIRST = re.compile(r"^[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?, ?[A-Z][\w'’-]+(?: [A-Z][\w'’.-]*)?$")
+# ... or, in other exports, "Surname, Forename" or "Surname, F": most values of such a column have that shape
+_SURNAME_FIRST = re.compile(r"^[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?, ?[A-Z](?:[\w'’-]+|\.)?(?: [A-Z][\w'’.-]*)?$")
+
+
+# A never_group_by column with one of these after its name is the same people: 'Line Manager Full Name'
+_PERSON_SUFFIXES = ("name", "fullname", "names", "id", "number", "employeenumber", "email", "emailaddress")
+
+
+def _identifies_people(by: str, never: frozenset[str]) -> bool:
+    """Whether a --by column names people by its header: one of never_group_by, alone or followed by
+    'Name', 'Full Name', 'ID', 'Number' or 'Email' ('Appraiser Name')."""
+    words = [fold(w) for w in re.split(r"[^0-9A-Za-z]+", by) if fold(w)]
+    return fold(by) in never or any("".join(words[:k]) in never and "".join(words[k:]) in _PERSON_SUFFIXES
+                                    for k in range(1, len(words)))
 
 
 def group_refusal(by: str | None, groups: dict, people: int) -> str | None:

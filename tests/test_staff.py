@@ -250,3 +250,26 @@ def test_missing_columns_that_change_the_plan_are_said_with_the_warnings(config,
                        "members and managers are found only by the title patterns under membership in the config"
     assert lines[1].startswith(f"{path}: no assignment status column: every row counts as in post")
     assert read(write(tmp_path, "full.csv", PEOPLE), config, as_of=AS_OF).diagnostics.lines() == []
+
+
+@pytest.mark.parametrize("column, refused", [("Appraiser Name", True), ("Line Manager Full Name", True),
+                                             ("Supervisor ID", True), ("Assignment Category", False),
+                                             ("Organisation Name", False), ("Site Name", False)])
+def test_by_refuses_a_never_group_by_column_by_its_header_with_name_after_it(config, tmp_path, column, refused):
+    rows = [list(r) for r in PEOPLE]
+    for i, row in enumerate(rows):
+        row[3] = ("Surgery", "Medicine", "Corporate")[i % 3]   # values that would be allowed
+    path = write(tmp_path, "cols.csv", rows, header=HEADER[:3] + [column] + HEADER[4:])
+    if refused:
+        with pytest.raises(UsageError, match="that column identifies people"):
+            read(path, config, as_of=AS_OF, by=column)
+    else:
+        assert sorted(read(path, config, as_of=AS_OF, by=column).groups) == ["Corporate", "Medicine", "Surgery"]
+
+
+def test_by_refuses_names_written_surname_and_initial(config, tmp_path):
+    rows = [list(r) for r in PEOPLE]
+    for i, row in enumerate(rows):
+        row[3] = ("Adeyemi, D", "Ali, C.", "Nair, A")[i % 3]
+    with pytest.raises(UsageError, match="look like people's names"):
+        read(write(tmp_path, "initials.csv", rows), config, as_of=AS_OF, by="Directorate")
