@@ -44,7 +44,7 @@ COMBINATION = (1 << 22) - 1   # bits 18-39 of a row's code
 # numbers its own from IN_RANGES + (k - 1) * PER_RANGE, and they are mapped to this process's when merged.
 IN_RANGES, PER_RANGE = 1 << 21, 1 << 19
 PER_KEY = ("band", "qi-role", "qi-training")   # warned once per distinct value, the first time it is met
-CHECKS = ("ragged", "long", "total", "text", "no-id", "band", "qi-role", "qi-training", "fte", "date")  # the order a row is checked in
+CHECKS = ("ragged", "first-row", "long", "total", "text", "no-id", "band", "qi-role", "qi-training", "fte", "date")  # the order a row is checked in
 # Start-date categories of a row, against the 12 months to as_of.
 _UNDATED, _EARLIER, _RECENT, _LATER = 0, 1, 2, 3
 _CATEGORICAL = ("status", "staff_group", "job_role", "position_title", "band", "qi_role", "qi_training", "service")
@@ -78,6 +78,7 @@ class RowReader:
         self.config, self.index, self.by_index = config, index, by_index
         self.columns = columns   # the header's cells: the cells of a row that needs no second look
         self.trailing: int | None = None   # the cells of every row, when the file ends each with separators
+        self.trailing_line = 0             # the first row, which said so
         self.range_number = range_number   # 0: the whole file, or its first range; k: range k, read by a child
         self.base = 0 if range_number == 0 else IN_RANGES + (range_number - 1) * PER_RANGE
         self.limit = IN_RANGES if range_number == 0 else PER_RANGE
@@ -152,9 +153,11 @@ class RowReader:
             rows = (cells + [""] for cells in rows)   # a missing column reads the empty cell added last
             expected += 1
         highest = _ODD_IDS - (1 << 24)
+        width = expected   # a row of another width has a second look: the header's, or every row's (trailing)
         for cells in rows:
-            if len(cells) != expected:
+            if len(cells) != width:
                 cells = self._odd_width(cells, expected)
+                width = self.trailing or expected
                 if cells is None:
                     continue
             eid = cells[id_index]
@@ -211,6 +214,13 @@ class RowReader:
         # (a comma in an unquoted name), even when the cells past the header are empty (the name's row
         # had an empty last cell); a workbook's cells are cells. Only a file whose first row already
         # ends in empty cells writes a separator after every row, and its rows that long are read.
+        if self.trailing and len(cells) == expected and self.trailing_line:
+            self.diagnostics.warn("first-row", self.trailing_line, "a first row with more cells than the header, as "
+                                  "when every row ends in a separator, where later rows do not (a name without its "
+                                  "quotes in the first row?)", "read as it is: check that row; put such values in "
+                                  "quotes, or export again")
+            self.trailing_line = 0   # said once (the rows read as the first row's width stay so: switching now
+            # would skip every later row of a file with one row short of its separator)
         if len(cells) > expected and not self.source.sheets and not self._trailing(cells):
             self.not_in_post += 1   # read, but not counted
             self.diagnostics.warn("long", self.source.line(), "more cells than the header (a separator inside a "
@@ -229,6 +239,7 @@ class RowReader:
                 raise NotAlone("a row with more cells than the header")
             first = not self.ids and not self.not_in_post
             self.trailing = len(cells) if first else 0
+            self.trailing_line = self.source.line() if first else 0
         return len(cells) <= self.trailing
 
     def _pad(self, cells: list[str]) -> list[str]:

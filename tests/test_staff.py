@@ -273,3 +273,17 @@ def test_by_refuses_names_written_surname_and_initial(config, tmp_path):
         row[3] = ("Adeyemi, D", "Ali, C.", "Nair, A")[i % 3]
     with pytest.raises(UsageError, match="look like people's names"):
         read(write(tmp_path, "initials.csv", rows), config, as_of=AS_OF, by="Directorate")
+
+
+def test_a_shifted_first_row_is_warned_about_when_later_rows_are_the_header_s_width(config, tmp_path):
+    """The first row decides whether every row ends in a separator: when it is a shifted row (an unquoted
+    name, an empty last cell), the later rows of the header's width say so."""
+    rows = [list(PEOPLE[1])] + [list(r) for r in PEOPLE[:1] + PEOPLE[2:]]
+    path = tmp_path / "first.csv"
+    path.write_text(_text(rows).replace('"Zzyzx, Mr. A"', "Zzyzx, Mr. A"), encoding="utf-8")
+    warning = read(str(path), config, as_of=AS_OF).diagnostics.warnings["first-row"]
+    assert (warning.count, warning.rows) == (1, [2])
+    header, *lines = _text(PEOPLE).splitlines()
+    every = tmp_path / "every.csv"
+    every.write_text("\n".join([header] + [line + "," for line in lines]) + "\n", encoding="utf-8")
+    assert "first-row" not in read(str(every), config, as_of=AS_OF).diagnostics.warnings
