@@ -59,6 +59,9 @@ def draw(chart, fmt: str, inline: bool = False) -> str | bytes:
     return _inline(svg, chart.id) if inline else svg
 
 
+_WITHHELD = "Withheld: levels with small\nnumbers, and what depends on them"
+
+
 def _bars(chart):
     """Horizontal bars: a row per category (level or group), a panel per measure (people, hours)."""
     from matplotlib.figure import Figure
@@ -84,6 +87,9 @@ def _bars(chart):
         ax.set_title(panel.title, loc="left", fontsize=10, fontweight="bold")
         ax.set_xlim(0, top * 1.22)
         ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+        if all(v is None for s in panel.series for v in s.values):   # every bar withheld: no scale to read
+            ax.set_xticks([])
+            ax.text(0.5, 0.5, _WITHHELD, transform=ax.transAxes, ha="center", va="center", fontsize=8, color=TEXT)
         ax.tick_params(axis="x", labelsize=7.5)
         ax.tick_params(axis="y", length=0)
         ax.grid(axis="x", color=GRID, linewidth=0.8)
@@ -131,6 +137,9 @@ def _years(chart):
     if chart.hours is None:
         hours.text(0.5, 0.5, "Withheld: the hours add up\nlevels with small numbers", transform=hours.transAxes,
                    ha="center", va="center", fontsize=8, color=TEXT)
+        hours.set_yticks([])
+    if not chart.lines:
+        cover.text(0.5, 0.5, _WITHHELD, transform=cover.transAxes, ha="center", va="center", fontsize=8, color=TEXT)
     elif n <= 8:     # each bar's figure above it, on white so the budget line never runs through it
         texts = hours.bar_label(bars, labels=[_number(v) for v in used], padding=2, fontsize=7, zorder=5)
         for text in texts:

@@ -645,11 +645,11 @@ def _years_summary(planset, marks) -> list[Cell]:
     reached = traj.totals["years_to_target"]
     budget = planset.organisation.learning_hours.value
     at = f"at {fmt(budget)} learning hours a year" if budget is not None else "with no limit on learning hours"
-    out = [Cell(f"Planned year by year {at}, in the order set out below, ")]
     if withheld.totals:
-        out.append(Cell("levels with small numbers, and what depends on them, are withheld: so are the year every "
-                        "level reaches its target and the budget that would get them there."))
-        return out
+        return [Cell(f"Planned year by year {at}, in the order set out below. Levels with small numbers, and what "
+                     "depends on them, are withheld, and so are the year every level reaches its target and the "
+                     "budget that would get them there.")]
+    out = [Cell(f"Planned year by year {at}, in the order set out below, ")]
 
     def why(lp) -> str:
         last = traj.entry(n, lp.level)

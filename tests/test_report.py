@@ -614,3 +614,16 @@ def test_the_by_group_table_names_each_groups_own_figures(tmp_path):
             assert number(text) == pytest.approx(value_of(plan, ref)), ref        # the whole organisation's row
     columns = len(page.tables["groups-table"]["text"]) // (len(plan["groups"]) + 2) - 1    # header, groups, whole
     assert checked == len(plan["groups"]) * columns and columns == 8
+
+
+def test_a_paper_with_everything_withheld_says_so_in_words_and_charts(tmp_path):
+    out = tmp_path / "paper.md"
+    result = invoke(["report", ROOT / "examples" / "staff.csv", "-o", out, "--by", "Directorate", "--suppress-below", "10",
+                     "--years", "3", "--org", ROOT / "examples" / "org.yaml", "--chart-format", "svg",
+                     "--as-of", "2026-10-01"])
+    assert result.code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "in the order set out below. Levels with small numbers, and what depends on them, are withheld" in text
+    years = (tmp_path / "paper-chart-years.svg").read_text(encoding="utf-8")
+    groups = (tmp_path / "paper-chart-by-directorate.svg").read_text(encoding="utf-8")
+    assert "Withheld: levels with small" in years and "Withheld: levels with small" in groups
