@@ -561,7 +561,7 @@ def _last_reason(run: list, lid: str) -> str:
 
 
 def money(x: float) -> int:
-    """A cost in whole units of the currency, .5 rounded up (float noise ignored: 164,062.4999999 is .5)."""
+    """A cost in whole units of the currency, .5 rounded up (float noise ignored: 164,062.49999999999 is .5)."""
     return math.floor(x + 0.5 + 1e-9)
 
 

@@ -135,8 +135,10 @@ class _Builder:
             return node.value
         if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and not _PLAIN_NUMBER.fullmatch(node.value):
             # YAML 1.1 reads 010 as 8 (octal), 1:30 as 90 (base 60), 0x10 as 16 and 1_000 as 1000
+            fix = ("without its leading zeros" if re.fullmatch(r"[-+]?0[0-9_]+(\.[0-9]*)?", node.value)
+                   else "with digits and a decimal point only")
             self._fail(node, f"{node.value!r} is not a plain decimal number (YAML reads it as "
-                             f"{self.constructor.construct_object(node)!r}); write it with digits and a decimal point only")
+                             f"{self.constructor.construct_object(node)!r}); write it {fix}")
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError:

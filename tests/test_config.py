@@ -471,11 +471,13 @@ def test_a_list_without_job_roles_finds_its_board_by_title(tmp_path, config):
     assert result.whole.headcount["board"] == len(BOARD_TITLES)
 
 
-@pytest.mark.parametrize("text, read_as", [("010", 8), ("1:30", 90), ("0x10", 16), ("1_000", 1000)])
+@pytest.mark.parametrize("text, read_as", [("010", 8), ("1:30", 90), ("0x10", 16), ("1_000", 1000), ("010.5", 10.5)])
 def test_numbers_yaml_would_read_otherwise_are_refused(tmp_path, text, read_as):
     """YAML 1.1 reads a cohort size of 010 as 8 (octal) and 1:30 as 90 (base 60), silently."""
     shipped = config_mod.default_path().read_text(encoding="utf-8")
     policy = tmp_path / "policy.yaml"
     policy.write_text(shipped.replace("cohort_size: 30", f"cohort_size: {text}", 1), encoding="utf-8")
-    with pytest.raises(ConfigError, match=rf"'{re.escape(text)}' is not a plain decimal number \(YAML reads it as {read_as}\)"):
+    with pytest.raises(ConfigError, match=rf"'{re.escape(text)}' is not a plain decimal number \(YAML reads it as {read_as}\)") as e:
         config_mod.load(str(policy))
+    assert str(e.value).split("; write it ")[1].startswith("without its leading zeros" if text.startswith("0") and
+                                                          text[1:2].isdigit() else "with digits")
