@@ -690,14 +690,17 @@ _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 _NUMERIC = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
+def rate_of(text: Any) -> float:
+    """A rate as --turnover, a profile and the policy take it: '12%' -> 0.12, '0.12' or 0.12 -> 0.12.
+    Raises ValueError for anything else."""
+    raw = str(text).strip()
+    return float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+
+
 def _rate(value: Any) -> Any:
-    """A rate as --turnover and a profile take it: '12%' -> 0.12, '0.12' -> 0.12; anything else as it is."""
-    if isinstance(value, str):
-        text = value.strip()
-        if _PERCENT.fullmatch(text):
-            return float(text[:-1]) / 100
-        if _NUMERIC.fullmatch(text):
-            return float(text)
+    """A policy's rate written as text ('12%', '0.12') as a number; anything else as it is, for the check."""
+    if isinstance(value, str) and (_PERCENT.fullmatch(value.strip()) or _NUMERIC.fullmatch(value.strip())):
+        return rate_of(value)
     return value
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qidose.config import LARGEST, MOST_SERVICES, Checker, Config, shown_number
+from qidose.config import LARGEST, MOST_SERVICES, Checker, Config, rate_of, shown_number
 from qidose.errors import ConfigError, UsageError
 
 PROFILE_KEYS = ("name", "turnover", "learning_hours", "maturity", "leadership_commitment", "services")
@@ -48,7 +48,7 @@ def parse_turnover(text: Any, where: str) -> float:
     """'12%', '0.12' or 0.12 -> 0.12. Raises UsageError naming `where`."""
     raw = str(text).strip()
     try:
-        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+        value = rate_of(raw)
     except ValueError:
         raise UsageError(f"{where}: {raw!r} is not a rate; write it as 0.12 or 12%") from None
     if not 0 <= value < 1:
