@@ -60,7 +60,6 @@ def _setting(ctx, param, value):
     inf; services a whole number."""
     if value is None:
         return None
-    from qidose.errors import UsageError
     from qidose.organisation import setting_from_text
     try:
         return setting_from_text(param.name, value, "--" + param.name.replace("_", "-"))
@@ -208,8 +207,8 @@ def _publishable(planset, suppress_below) -> None:
     everything): an organisation of fewer than N people cannot be published under it."""
     people = planset.source["people_in_post"]
     if suppress_below is not None and people < suppress_below:
-        raise UsageError(f"--suppress-below {suppress_below}: the staff list has {'fewer than' if people else 'no'} "
-                         f"{suppress_below} people in post, and the whole organisation's count is always shown; "
+        raise UsageError(f"--suppress-below {suppress_below}: the staff list has fewer than {suppress_below} people "
+                         f"in post, and the whole organisation's count is always shown; "
                          f"publish a larger organisation's plan, or leave out --suppress-below for internal use")
 
 
