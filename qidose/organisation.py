@@ -17,7 +17,7 @@ from qidose.errors import ConfigError, UsageError
 PROFILE_KEYS = ("name", "turnover", "learning_hours", "maturity", "leadership_commitment", "services")
 # Read by the trajectory (plan --years, compare), not by the plan: kept out of `Organisation`.
 RESOURCE_KEYS = ("hourly_cost", "facilitator_hours_per_expert")
-_MIN_DATED = 0.5   # share of people with a start date needed to estimate turnover from them
+MIN_DATED = 0.5   # share of people with a start date needed to estimate turnover from them
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def resolve(config: Config, profile: tuple[dict, dict], options: dict[str, Any],
 
 def estimate_turnover(joiners: int, dated: int, people: int, as_of) -> tuple[float, str] | None:
     """Joiners in the last 12 months as a share of people: a proxy for the leaver rate."""
-    if people == 0 or dated < _MIN_DATED * people or joiners == 0:
+    if people == 0 or dated < MIN_DATED * people or joiners == 0:
         return None
     rate = joiners / dated
     return rate, (f"estimated from start dates: {joiners:,} of {dated:,} dated people in post started in the "

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 from qidose.config import CAPACITY_LEVELS, ROLE_LEVELS, Config, Level
-from qidose.organisation import Organisation
+from qidose.organisation import MIN_DATED, Organisation
 from qidose.census import Census
 
 _EPS = 1e-9
@@ -265,7 +265,7 @@ def _notes(config, organisation, levels, totals, census, group):
                    "board's figures are 0.", "no_board", (("board", "headcount"),))
     turnover = organisation.turnover
     if group is None and turnover.key == "characteristics.turnover.default" and census.joiners == 0 \
-            and census.people and census.dated >= census.people / 2:
+            and census.people and census.dated >= MIN_DATED * census.people:   # an estimate but for joiners
         yield Note(f"None of the {people(census.dated)} with a start date started in the 12 months to the "
                    f"as-at date, so turnover is not estimated from start dates: the policy's default "
                    f"({num(round(turnover.value * 100, 4))}%) is used. An as-at date (--as-of) before the start dates "
