@@ -17,8 +17,8 @@ from typing import ClassVar
 
 from qidose import __version__
 from qidose.config import numbered_keys
-from qidose.plan import num, people
-from qidose.render.columns import coverage_text
+from qidose.plan import people
+from qidose.render.columns import coverage_text, fmt
 from qidose.render.doses import LEGEND as DOSES_LEGEND
 from qidose.render.doses import matrix
 from qidose.render.suppress import (TOTAL, WITHHELD, YearsWithheld, legend, plan_notes, suppression, trajectory_notes,
@@ -171,15 +171,6 @@ def plural(count: int, word: str) -> str:
 
 def percent(rate: float) -> str:
     return f"{rate:.1%}".replace(".0%", "%")
-
-
-def fmt(value) -> str:
-    """A figure as the paper prints it: exactly the engine's value, with thousands separators."""
-    if value is None:
-        return "–"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return num(value)
-    return str(value)
 
 
 def build(planset, today: dt.date | None = None, suppress_below: int | None = None) -> Paper:
