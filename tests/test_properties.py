@@ -25,6 +25,7 @@ from qidose.classify import band_code
 from qidose.config import BAND_CODES, CAPACITY_LEVELS, ROLE_LEVELS
 from qidose.organisation import resolve
 from qidose.plan import make_plan
+from qidose.rows import parse_date
 from qidose.census import Census
 
 CONFIG = config_mod.load()
@@ -243,3 +244,32 @@ def test_band_code_refuses_what_is_not_a_band(text):
 def test_band_code_answers_a_code_or_none(text):
     """Whatever the cell holds: a code the membership rules use (config.BAND_CODES), or None to be counted."""
     assert band_code(text, WORDS) in BAND_CODES + (None,), text
+
+
+# -- start dates ------------------------------------------------------------------------------------
+
+def _calendar_day(day: str, month: str, year: str) -> dt.date | None:
+    """What dd/mm/yyyy means, read the slow, plain way: the day, or None when the calendar has no such day."""
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+_DIGITS = st.text("0123456789", min_size=2, max_size=2)
+
+
+@BOUNDED
+@given(_DIGITS, _DIGITS, st.text("0123456789", min_size=4, max_size=4) | st.integers(1900, 2030).map(str),
+       st.sampled_from(["", " ", "\x00"]))
+def test_esr_dates_read_as_the_calendar_says(day, month, year, pad):
+    """ESR's dd/mm/yyyy, read by parse_date's quick path: the calendar's day, or None (31/02, 00/13, year 0000)."""
+    assert parse_date(f"{pad}{day}/{month}/{year}{pad}") == _calendar_day(day, month, year)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("\u0661\u0666/\u0660\u0662/\u0661\u0669\u0669\u0665", dt.date(1995, 2, 16)),   # Arabic-Indic digits, as int() reads them
+    ("1/2/2020", dt.date(2020, 2, 1)), ("2020-01-05", dt.date(2020, 1, 5)), ("01-02-2020", dt.date(2020, 2, 1)),
+    ("1 /02/2021", None), ("16/02/95x", None), ("+6/02/1995", None)])
+def test_dates_in_other_shapes(text, expected):
+    assert parse_date(text) == expected
