@@ -60,7 +60,7 @@ class ReadAgain(Exception):
     process instead."""
 
 
-class _Combination(NamedTuple):
+class Combination(NamedTuple):
     """What one distinct combination of categorical values means."""
 
     level: int                      # index into config.role_order (lower is higher: merging takes the least)
@@ -103,7 +103,7 @@ class RowReader:
         self.width = max(self.key_index + [self.id_index, self.fte_index, self.start_index, self.assignment_index]) + 1
         self.in_post = config.staff_list.in_post
         self.role_order = config.role_order
-        self.combinations: list[_Combination] = []
+        self.combinations: list[Combination] = []
         self.people: list[int] = []         # per combination × start category: rows counted as people so far
         self.fte_units: list[int] = []      # per combination: their FTE units
         self.combination_of: dict[tuple, int] = {}   # the values a row's rules read -> combination
@@ -324,7 +324,7 @@ class RowReader:
         placed = self.placed.get(where)
         if placed is None:
             placed = self.placed[where] = place(*where)
-        self.combinations.append(_Combination(level, qi[0], qi[1], *placed))
+        self.combinations.append(Combination(level, qi[0], qi[1], *placed))
         self.check_limit()
         self.people.extend((0, 0, 0, 0))
         self.fte_units.append(0)
