@@ -1,4 +1,4 @@
-"""Charts for the board paper, drawn with matplotlib from a ``report.Chart``.
+"""Charts for the board paper, drawn with matplotlib from a ``report_types.Chart``.
 
 matplotlib is imported inside these functions only, so no other command pays for it, and a
 missing install is a UsageError that says how to get it. Drawing uses the Agg canvas on a

@@ -1,6 +1,6 @@
 """The board paper as one self-contained HTML file: styles and charts inline, nothing fetched.
 
-Reads a ``report.Paper``; every piece of text goes through ``html.escape``. Figures carry a
+Reads a ``report_types.Paper``; every piece of text goes through ``html.escape``. Figures carry a
 ``data-figure`` attribute ("board.gap", "totals.training_hours"; with --by "groups.2.totals.gap", the
 second group's; with --years also "trajectory.3.board.backlog", "trajectory.3.total.hours",
 "trajectory.target_year.board") naming the figure shown, so a test (or a curious analyst) can check
@@ -14,7 +14,7 @@ from __future__ import annotations
 from html import escape
 
 from qidose import charts
-from qidose.report import Cell, Chart, Paper, Table, Years
+from qidose.report_types import Cell, Chart, Paper, Table, Years
 
 CSS = """
 :root { --blue: #005EB8; --dark: #003087; --grey: #425563; --pale: #E8EDEE; --text: #231F20; }

@@ -1,6 +1,6 @@
 """The board paper as Markdown, with each chart as an image file beside it.
 
-Same content as the HTML paper, read from the same ``report.Paper``. `paper.md` gets
+Same content as the HTML paper, read from the same ``report_types.Paper``. `paper.md` gets
 `paper-chart.png` (or .svg) beside it, with --years `paper-chart-years.png`, and with --by
 `paper-chart-by-directorate.png`; the Markdown links them by file name, so the folder can be
 moved as a whole. Text from the staff list or the policy is backslash-escaped, so it cannot
@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from qidose import charts
-from qidose.report import Cell, Paper, Table, Years
+from qidose.report_types import Cell, Paper, Table, Years
 
 from qidose.render.columns import md
 

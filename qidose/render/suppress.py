@@ -32,7 +32,7 @@ Pharmacy has not done the training"). This module decides, once, for every rende
    cell before a group's staff in post, before a whole-organisation figure; the whole
    organisation's staff in post never).
 
-Rules 2-4 are applied until nothing more is hidden. `render/trajectory.py` and `report.py` apply
+Rules 2-4 are applied until nothing more is hidden. `render/trajectory.py` and `report_years.py` apply
 the same idea to the plan over the years (`years_withheld`): the levels hidden here, and the yearly
 totals that add them up, are withheld there too. Nothing here changes a figure; it only says which
 cells to hide. Pure: no Click, no Rich, no files.
