@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qidose.config import LARGEST, MOST_SERVICES, Checker, Config, rate_of, shown_number
+from qidose.config import LARGEST, MOST_SERVICES, Config, rate_of, shown_number
+from qidose.config_check import Checker
 from qidose.errors import ConfigError, UsageError
 
 PROFILE_KEYS = ("name", "turnover", "learning_hours", "maturity", "leadership_commitment", "services")

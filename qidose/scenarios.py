@@ -20,7 +20,7 @@ from typing import Any
 from qidose import config as config_mod
 from qidose import organisation as org_mod
 from qidose import pipeline, yamlfile
-from qidose.config import Checker
+from qidose.config_check import Checker
 from qidose.errors import UsageError
 from qidose.plan import Figure
 from qidose.trajectory import COST_LABEL
