@@ -301,10 +301,6 @@ def witnesses(path, below: int, by=None, years=None, **characteristics) -> tuple
                 return False
         return True
 
-    def changes(move, level, field) -> bool:             # the whole organisation's count changes
-        return sum(step for _, lv, fields, step in move if lv == level and
-                   (field in fields or kinds[lv] == "capacity")) != 0
-
     def differs(plans, group, level, field) -> bool:
         return plans is not None and (field != "gap" or plans[group].level(level)["gap"] != true[(group, level, "gap")])
 

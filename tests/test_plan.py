@@ -1,7 +1,6 @@
 """The engine on hand-built censuses: the arithmetic each figure's basis promises."""
 
 import math
-from collections import Counter
 
 import pytest
 

@@ -64,10 +64,6 @@ def _sequence_line(traj) -> str:
     return "; ".join(parts)
 
 
-def _limited(entry) -> str:
-    return {"not started": "not started", "facilitators": "facilitators"}.get(entry.limited_by, entry.limited_by or "")
-
-
 # -- Rich ---------------------------------------------------------------------------------------
 
 def table_section(console, traj, marks: dict) -> None:
