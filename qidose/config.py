@@ -99,13 +99,14 @@ class Rule:
 
 @dataclass(frozen=True)
 class StaffListRules:
-    """How a staff list is read: column names, statuses in post, band words, training separator."""
+    """How a staff list is read: column names, statuses in post and out of it, band words, training separator."""
 
     columns: dict[str, tuple[str, ...]]
     in_post: frozenset[str]
     band_words: dict[str, frozenset[str]]
     training_separator: str
     never_group_by: frozenset[str] = frozenset()   # folded header names --by refuses (personal data)
+    not_in_post: frozenset[str] | None = None     # folded statuses out of post; others not in post are warned about
 
 
 MAX_YEARS = 50                     # the longest trajectory qidose works out (--years, start_year)

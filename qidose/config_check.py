@@ -312,7 +312,7 @@ class Checker:
     def staff_list(self, value: Any) -> StaffListRules:
         path = ("staff_list",)
         spec = self.mapping(value, path, required=("columns",),
-                            optional=("in_post", "band_words", "training_separator", "never_group_by"))
+                            optional=("in_post", "not_in_post", "band_words", "training_separator", "never_group_by"))
         cols = self.mapping(spec.get("columns", {}), path + ("columns",), required=("employee_id",), optional=STAFF_FIELDS)
         columns = {f: self.words(cols[f], path + ("columns", f)) for f in STAFF_FIELDS if f in cols}
         for f, names in columns.items():
@@ -328,10 +328,18 @@ class Checker:
                       "(as [Active Assignment]); without it nobody is in post")
         elif "in_post" in spec and isinstance(spec["in_post"], list) and not in_post:
             self.fail(path + ("in_post",), "expected at least one status (with none, nobody is in post)")
+        out_of_post = None
+        if "not_in_post" in spec:
+            out = self.words(spec["not_in_post"], path + ("not_in_post",))
+            out_of_post = frozenset(fold(s) for s in out)
+            both = [s for s in out if fold(s) in {fold(s) for s in in_post}]
+            if both:
+                self.fail(path + ("not_in_post",), f"{both[0]!r} is in in_post too: a status is in post or out of it")
         separator = self.word(spec.get("training_separator", ";"), path + ("training_separator",))
         never = self.words(spec.get("never_group_by", []), path + ("never_group_by",))
         personal = {fold(w) for w in never} | {fold(a) for f in ("employee_id", "assignment") for a in columns.get(f, ())}
-        return StaffListRules(columns, frozenset(fold(s) for s in in_post), band_words, separator, frozenset(personal))
+        return StaffListRules(columns, frozenset(fold(s) for s in in_post), band_words, separator, frozenset(personal),
+                              out_of_post)
 
     def membership(self, value: Any, levels: dict[str, Level], band_words: dict[str, frozenset[str]]) -> tuple[Rule, ...]:
         ruled = tuple(lid for lid in ROLE_LEVELS if lid != "all_staff")

@@ -275,6 +275,9 @@ class _Scan:
             raise Fallback("two combinations of values with one hash")   # 64 bits: all but impossible
         self.rows_read = sum(statuses.values())
         self.kept = {st for st in statuses if "status" not in self.index or fold(st) in self.config.staff_list.in_post}
+        known = self.config.staff_list.not_in_post
+        if "status" in self.index and known is not None and any(fold(st) not in known for st in statuses if st not in self.kept):
+            raise Fallback("a status the policy does not list")   # the plain path names each such row
         self.rows_in_post = sum(statuses[st] for st in self.kept)
         if not self.rows_in_post:
             raise Fallback("no staff rows in post")   # the plain path says what is wrong

@@ -37,6 +37,7 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _ODD_IDS = 0xFFFFFFFF        # employee numbers that are not small whole numbers count down from here
 _BITMAP = 1 << 27            # numbers below this (ESR's have 8 digits) get a bit each: 16 MB at most; larger ones a set
 _NOT_IN_POST = -1
+_UNKNOWN_STATUS = -2   # not in post either, but by a status the policy does not list: each such row is warned about
 # A row of a person with several rows, as the merge compares them (its code): assignment hash << 40 |
 # combination << 18 | FTE units << 2 | start category.
 COMBINATION = (1 << 22) - 1   # bits 18-39 of a row's code
@@ -44,7 +45,7 @@ COMBINATION = (1 << 22) - 1   # bits 18-39 of a row's code
 # numbers its own from IN_RANGES + (k - 1) * PER_RANGE, and they are mapped to this process's when merged.
 IN_RANGES, PER_RANGE = 1 << 21, 1 << 19
 PER_KEY = ("band", "qi-role", "qi-training")   # warned once per distinct value, the first time it is met
-CHECKS = ("ragged", "first-row", "long", "total", "text", "no-id", "band", "qi-role", "qi-training", "fte", "date")  # the order a row is checked in
+CHECKS = ("ragged", "first-row", "long", "total", "text", "no-id", "status", "band", "qi-role", "qi-training", "fte", "date")  # the order a row is checked in
 # Start-date categories of a row, against the 12 months to as_of.
 _UNDATED, _EARLIER, _RECENT, _LATER = 0, 1, 2, 3
 _CATEGORICAL = ("status", "staff_group", "job_role", "position_title", "band", "qi_role", "qi_training", "service")
@@ -179,6 +180,8 @@ class RowReader:
                 combination = self._combination(key)
             if combination < 0:
                 self.not_in_post += 1
+                if combination == _UNKNOWN_STATUS:
+                    self._unknown_status()
                 continue
             fte_raw = cells[fte_index]
             fte = fte_get(fte_raw)
@@ -309,9 +312,9 @@ class RowReader:
         status = self.status_of(values)
         in_post = self.in_post_of.get(status)
         if in_post is None:
-            in_post = self.in_post_of[status] = status is None or fold(status) in self.in_post
-        if not in_post:
-            return _NOT_IN_POST
+            in_post = self.in_post_of[status] = self._in_post(status)
+        if in_post is not True:
+            return in_post
         role_key = self.role_of(values)
         level = self.level_of.get(role_key)
         if level is None:
@@ -329,6 +332,19 @@ class RowReader:
         self.people.extend((0, 0, 0, 0))
         self.fte_units.append(0)
         return len(self.combinations) - 1
+
+    def _in_post(self, status: str | None) -> bool | int:
+        """True for a status in post (or no status column); else why not: a status the policy lists as out
+        of post, or one it does not list at all (a typing error, a blank, or a row read in the wrong columns)."""
+        if status is None or fold(status) in self.in_post:
+            return True
+        known = self.config.staff_list.not_in_post
+        return _NOT_IN_POST if known is None or fold(status) in known else _UNKNOWN_STATUS
+
+    def _unknown_status(self) -> None:
+        self.diagnostics.warn("status", self.source.line(), "an assignment status the policy does not list "
+                              "(staff_list.in_post, staff_list.not_in_post), or none",
+                              "counted as not in post; if they are in post, add the status to staff_list.in_post")
 
     def check_limit(self) -> None:
         if len(self.combinations) >= self.limit:

@@ -481,3 +481,11 @@ def test_numbers_yaml_would_read_otherwise_are_refused(tmp_path, text, read_as):
         config_mod.load(str(policy))
     assert str(e.value).split("; write it ")[1].startswith("without its leading zeros" if text.startswith("0") and
                                                           text[1:2].isdigit() else "with digits")
+
+
+def test_a_status_both_in_post_and_out_of_post_is_refused_at_its_line(tmp_path):
+    text = _shipped_with("  not_in_post: [Maternity Leave,", "  not_in_post: [Acting up, Maternity Leave,")
+    with pytest.raises(ConfigError) as e:
+        _load(tmp_path, text)
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if t.startswith("  not_in_post:"))
+    assert f"line {line}: staff_list.not_in_post: 'Acting up' is in in_post too" in str(e.value)

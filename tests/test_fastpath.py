@@ -359,3 +359,13 @@ def test_a_service_typed_two_ways_is_one_place_for_a_person_in_both_engines(tmp_
     python, duckdb = both("plan", path, "--format", "json", *AS_OF)
     assert_same(python, duckdb)
     assert "more than one service" not in python.stderr
+
+
+def test_a_status_the_policy_does_not_list_hands_the_file_back(tmp_path):
+    """The plain path names each such row; the fast path leaves that to it."""
+    def change(header, rows):
+        rows[-30][header.index("Assignment Status")] = "Actve Assignment"
+    path = _small_with(tmp_path, change)
+    assert_handed_back(path, "a status the policy does not list")
+    python, _ = both("plan", path, "--format", "json", *AS_OF)
+    assert "an assignment status the policy does not list" in python.stderr

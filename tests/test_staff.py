@@ -1,6 +1,7 @@
 """The staff-list reader on the shapes ESR exports come in."""
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 
@@ -287,3 +288,24 @@ def test_a_shifted_first_row_is_warned_about_when_later_rows_are_the_header_s_wi
     every = tmp_path / "every.csv"
     every.write_text("\n".join([header] + [line + "," for line in lines]) + "\n", encoding="utf-8")
     assert "first-row" not in read(str(every), config, as_of=AS_OF).diagnostics.warnings
+
+
+def test_a_status_the_policy_does_not_list_is_warned_about_row_by_row(config, tmp_path):
+    """A typo, a blank or a bank status is not in post, said for every row; ESR's own statuses out of post are silent."""
+    statuses = ["Active Assignment", "ACTIVE  ASSIGNMENT", "Actve Assignment", "Maternity Leave", "",
+                "Active Assignment - Bank", "Suspend No Pay", "Career Break"]
+    rows = [[str(7000 + i), "", "Zzyzx, Ms. Q", "Surgery", "Nursing and Midwifery Registered", "Staff Nurse",
+             "Staff Nurse", "Band 5", status, "1", "", "", ""] for i, status in enumerate(statuses)]
+    result = read(write(tmp_path, "statuses.csv", rows), config, as_of=AS_OF)
+    assert (result.whole.people, result.rows_read) == (2, 8)
+    warning = result.diagnostics.warnings["status"]
+    assert (warning.count, warning.rows) == (3, [4, 6, 7])
+    assert "add the status to staff_list.in_post" in warning.action
+
+
+def test_a_policy_without_not_in_post_warns_about_no_status(config, tmp_path):
+    rows = [[str(7100 + i), "", "", "Surgery", "", "Porter", "Porter", "Band 2", status, "1", "", "", ""]
+            for i, status in enumerate(["Active Assignment", "Actve Assignment"])]
+    rules = dataclasses.replace(config.staff_list, not_in_post=None)
+    result = read(write(tmp_path, "old.csv", rows), dataclasses.replace(config, staff_list=rules), as_of=AS_OF)
+    assert (result.whole.people, dict(result.diagnostics.warnings)) == (1, {})
