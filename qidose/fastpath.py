@@ -40,7 +40,7 @@ from qidose.diagnostics import Diagnostics, Warning_
 from qidose.errors import QidoseError
 from qidose.census import FTE_UNIT, Census, add_people, place
 from qidose.staff import StaffList
-from qidose.rows import parse_date, parse_fte, whole_number
+from qidose.rows import half_a_name, parse_date, parse_fte, whole_number
 from qidose.staff_file import ReadOptions, open_rows
 
 AUTO_BYTES = 50 * 2**20   # --engine auto: files larger than this go to duckdb (see benchmarks/README.md)
@@ -275,6 +275,8 @@ class _Scan:
             raise Fallback("two combinations of values with one hash")   # 64 bits: all but impossible
         self.rows_read = sum(statuses.values())
         self.kept = {st for st in statuses if "status" not in self.index or fold(st) in self.config.staff_list.in_post}
+        if "status" in self.index and half_a_name(statuses):
+            raise Fallback("a row with half of an unquoted name among its values")   # the plain path skips it
         known = self.config.staff_list.not_in_post
         if "status" in self.index and known is not None and any(fold(st) not in known for st in statuses if st not in self.kept):
             raise Fallback("a status the policy does not list")   # the plain path names each such row
@@ -287,13 +289,18 @@ class _Scan:
         """Each distinct combination: its level, QI role, training, service and group, worked out once."""
         if len(keys) > _COMBINATIONS:
             raise Fallback("too many distinct combinations")
+        self.met: set[tuple[str, str]] = set()   # (service, group) values met
         words = self.config.staff_list.band_words
         levels, qis, places = {}, {}, {}
         self.combinations = []
         bad_bands, bad_roles, bad_training = set(), set(), set()
-        for (st, sg, jr, pt, band, qr, qt, svc, grp), kh in keys:
+        for key, kh in keys:
+            st, sg, jr, pt, band, qr, qt, svc, grp = key
             self.cids[kh] = len(self.combinations)
             role_key = (sg, jr, pt, band)
+            if (role_key not in levels or (qr, qt) not in qis or (svc, grp) not in self.met) and half_a_name(key):
+                raise Fallback("a row with half of an unquoted name among its values")   # the plain path skips it
+            self.met.add((svc, grp))
             if role_key not in levels:
                 code = band_code(band, words) if band.strip() else None
                 if band.strip() and code is None:

@@ -21,7 +21,7 @@ import sys
 from array import array
 from itertools import chain, compress
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 from qidose.census import FTE_UNIT, Census, add_people, place
 from qidose.classify import Classifier, band_code
@@ -33,11 +33,15 @@ from qidose.staff_file import RowSource
 _MAX_FTE = 2.0               # more than this on one assignment is a typing error (FTE units must fit 16 bits)
 _SET_OF_REPEATS = 250_000   # fewer repeated people than this are looked up in a set (about 15 MB at most)
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b", re.IGNORECASE)
+_WORDS = re.compile(r"[^\W\d_]{2,}\s+[^\W\d_]{2,}")   # words, as an employee number never has ('Report produced')
+# The second half of a name written "Surname, Title Forename" without its quotes, split at its comma.
+_SPLIT_NAME = re.compile(r"\s+(mr|mrs|miss|ms|mx|dr|prof|professor|rev|revd|sir|dame|lady|lord)\b\.?(\s|$)", re.IGNORECASE)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _ODD_IDS = 0xFFFFFFFF        # employee numbers that are not small whole numbers count down from here
 _BITMAP = 1 << 27            # numbers below this (ESR's have 8 digits) get a bit each: 16 MB at most; larger ones a set
 _NOT_IN_POST = -1
 _UNKNOWN_STATUS = -2   # not in post either, but by a status the policy does not list: each such row is warned about
+_SHIFTED = -3          # values in the wrong columns (half of an unquoted name among them): each such row is skipped
 # A row of a person with several rows, as the merge compares them (its code): assignment hash << 40 |
 # combination << 18 | FTE units << 2 | start category.
 COMBINATION = (1 << 22) - 1   # bits 18-39 of a row's code
@@ -45,7 +49,7 @@ COMBINATION = (1 << 22) - 1   # bits 18-39 of a row's code
 # numbers its own from IN_RANGES + (k - 1) * PER_RANGE, and they are mapped to this process's when merged.
 IN_RANGES, PER_RANGE = 1 << 21, 1 << 19
 PER_KEY = ("band", "qi-role", "qi-training")   # warned once per distinct value, the first time it is met
-CHECKS = ("ragged", "first-row", "long", "total", "text", "no-id", "status", "band", "qi-role", "qi-training", "fte", "date")  # the order a row is checked in
+CHECKS = ("unquoted", "ragged", "first-row", "long", "total", "text", "no-id", "status", "band", "qi-role", "qi-training", "fte", "date")  # the order a row is checked in
 # Start-date categories of a row, against the 12 months to as_of.
 _UNDATED, _EARLIER, _RECENT, _LATER = 0, 1, 2, 3
 _CATEGORICAL = ("status", "staff_group", "job_role", "position_title", "band", "qi_role", "qi_training", "service")
@@ -182,6 +186,8 @@ class RowReader:
                 self.not_in_post += 1
                 if combination == _UNKNOWN_STATUS:
                     self._unknown_status()
+                elif combination == _SHIFTED:
+                    self._unquoted_name()
                 continue
             fte_raw = cells[fte_index]
             fte = fte_get(fte_raw)
@@ -212,6 +218,10 @@ class RowReader:
     # -- the rare paths of the loop ----------------------------------------------------------
     def _odd_width(self, cells: list[str], expected: int) -> list[str] | None:
         """A row with fewer cells than the header (padded), or more (None if its values are shifted)."""
+        if len(cells) < expected and half_a_name(cells):   # half a name, in a row whose empty last cells were left off
+            self.not_in_post += 1   # read, but not counted
+            self._unquoted_name()
+            return None
         if len(cells) < self.width:
             return self._pad(cells)
         # In a delimited file, a row with more cells than the header has its values in the wrong columns
@@ -270,8 +280,9 @@ class RowReader:
         if _TOTAL.match(text):
             self.diagnostics.warn("total", self.source.line(), "a total row", "skipped")
             return None
-        if not any(c.strip() for i, c in enumerate(cells) if i != self.id_index):
-            self.diagnostics.warn("text", self.source.line(), "a line of text with no other values (a title or a "
+        if (not any(c.strip() for i, c in enumerate(cells) if i != self.id_index)
+                or (_WORDS.search(text) and sum(1 for c in cells if c.strip()) <= 3)):   # 'Report by Smith, J on 01/11'
+            self.diagnostics.warn("text", self.source.line(), "a line of text, not a person's row (a title or a "
                                   "footer, as 'Report generated on ...')", "skipped: it is not a person")
             return None
         number = whole_number(text)
@@ -313,20 +324,19 @@ class RowReader:
         in_post = self.in_post_of.get(status)
         if in_post is None:
             in_post = self.in_post_of[status] = self._in_post(status)
-        if in_post is not True:
-            return in_post
-        role_key = self.role_of(values)
-        level = self.level_of.get(role_key)
-        if level is None:
-            level = self.level_of[role_key] = self._level(*role_key)
-        qi_key = self.qi_key_of(values)
-        qi = self.qi_of.get(qi_key)
-        if qi is None:
-            qi = self.qi_of[qi_key] = self._qi(*qi_key)
-        where = self.place_of(values)
-        placed = self.placed.get(where)
-        if placed is None:
-            placed = self.placed[where] = place(*where)
+        if in_post is not True:   # a status out of post; one the policy does not list may be a shifted row's
+            return _SHIFTED if in_post == _UNKNOWN_STATUS and half_a_name(values) else in_post
+        role_key, qi_key, where = self.role_of(values), self.qi_key_of(values), self.place_of(values)
+        level, qi, placed = self.level_of.get(role_key), self.qi_of.get(qi_key), self.placed.get(where)
+        if level is None or qi is None or placed is None:   # a value not met before
+            if half_a_name(values):   # half of an unquoted name: the values are in the wrong columns (and not warned about)
+                return _SHIFTED
+            if level is None:
+                level = self.level_of[role_key] = self._level(*role_key)
+            if qi is None:
+                qi = self.qi_of[qi_key] = self._qi(*qi_key)
+            if placed is None:
+                placed = self.placed[where] = place(*where)
         self.combinations.append(Combination(level, qi[0], qi[1], *placed))
         self.check_limit()
         self.people.extend((0, 0, 0, 0))
@@ -338,6 +348,8 @@ class RowReader:
         of post, or one it does not list at all (a typing error, a blank, or a row read in the wrong columns)."""
         if status is None or fold(status) in self.in_post:
             return True
+        if half_a_name((status,)):
+            return _SHIFTED
         known = self.config.staff_list.not_in_post
         return _NOT_IN_POST if known is None or fold(status) in known else _UNKNOWN_STATUS
 
@@ -345,6 +357,12 @@ class RowReader:
         self.diagnostics.warn("status", self.source.line(), "an assignment status the policy does not list "
                               "(staff_list.in_post, staff_list.not_in_post), or none",
                               "counted as not in post; if they are in post, add the status to staff_list.in_post")
+
+    def _unquoted_name(self) -> None:
+        self.diagnostics.warn("unquoted", self.source.line(), "a cell that starts like the second half of a name "
+                              "written 'Surname, Title Forename' without its quotes (' Mr', ' Mrs', ' Dr' ...), so "
+                              "its values are in the wrong columns", "skipped; put such values in quotes, or export "
+                              "again")
 
     def check_limit(self) -> None:
         if len(self.combinations) >= self.limit:
@@ -567,6 +585,12 @@ class RowReader:
         recent = dated & (1 << _RECENT) and not dated & (1 << _EARLIER)   # the earliest start is in the last 12 months
         self.add_alike((level, role, modules, first.service, first.group), 1, units, int(dated != 0), int(bool(recent)))
         return int(number in extra_by_number)
+
+
+def half_a_name(values: Iterable[str]) -> bool:
+    """Whether any of the values is the second half of a name split at its comma (' Mrs. Jo'): a row
+    read from it has its values in the wrong columns. Both engines ask it."""
+    return any(v[:1].isspace() and _SPLIT_NAME.match(v) for v in values)
 
 
 def whole_number(text: str) -> int | None:

@@ -369,3 +369,15 @@ def test_a_status_the_policy_does_not_list_hands_the_file_back(tmp_path):
     assert_handed_back(path, "a status the policy does not list")
     python, _ = both("plan", path, "--format", "json", *AS_OF)
     assert "an assignment status the policy does not list" in python.stderr
+
+
+@pytest.mark.parametrize("column", ["Directorate", "Assignment Status", "Job Role"])
+def test_half_a_name_among_the_values_read_hands_the_file_back(tmp_path, column):
+    """A value that is the second half of an unquoted name (' Mrs. Q') means a shifted row, which the
+    plain path skips with a warning."""
+    def change(header, rows):
+        rows[-40][header.index(column)] = " Mrs. Q"
+    path = _small_with(tmp_path, change)
+    assert_handed_back(path, "half of an unquoted name")
+    python, _ = both("plan", path, "--format", "json", *AS_OF)
+    assert "the second half of a name" in python.stderr

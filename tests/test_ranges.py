@@ -95,9 +95,11 @@ def _messy_rows(seed: int = 11):
         elif kind == 4:
             row[col["FTE"]] = rng.choice(["n/a", "3.5", "0,5"])
         elif kind == 5:
-            row[col["Assignment Status"]] = "Suspend No Pay"
+            row[col["Assignment Status"]] = rng.choice(["Suspend No Pay", "Actve Assignment"])   # a typo is warned about
         else:
             del row[col["Notes"]:]   # a ragged row
+            if rng.random() < 0.5:   # a short row with half of an unquoted name: skipped
+                row[col["Directorate"]] = " Mrs. Zzyzx"
     # one person at both ends of the file (two services, two QI roles), and a row repeated far away
     first, last = list(rows[3]), list(rows[3])
     last[col["Assignment Number"]] += "-2"
@@ -133,7 +135,8 @@ def test_messy_list_same_plan_and_warnings(spy, messy, jobs):
     # the warnings this file must give, found in ranges other than the first too
     for words in ("a grade that is not a band", "a QI role qidose does not know", "QI training qidose does not know",
                   "a start date qidose cannot read", "fewer cells than the header", "a total row",
-                  "more than one service", "the same as an earlier row"):
+                  "more than one service", "the same as an earlier row", "an assignment status the policy does not list",
+                  "the second half of a name"):
         assert words in one.stderr
 
 

@@ -309,3 +309,47 @@ def test_a_policy_without_not_in_post_warns_about_no_status(config, tmp_path):
     rules = dataclasses.replace(config.staff_list, not_in_post=None)
     result = read(write(tmp_path, "old.csv", rows), dataclasses.replace(config, staff_list=rules), as_of=AS_OF)
     assert (result.whole.people, dict(result.diagnostics.warnings)) == (1, {})
+
+
+@pytest.mark.parametrize("left_off", [1, 2])
+def test_an_unquoted_name_in_a_row_whose_last_cells_were_left_off_is_skipped(config, tmp_path, left_off):
+    """'Zzyzx, Mr. D' without quotes adds a cell; leaving off the empty last cells (as Excel does for
+    some rows) brings the row back to the header's width or under it. Either way the row's values are
+    in the wrong columns: its service would be ' Mr. D' and its status 'Medicine'."""
+    rows = [list(p) for p in PEOPLE]
+    rows[4][-1] = rows[4][-2] = ""
+    lines = _text(rows).splitlines()
+    shifted = lines[5].replace('"Zzyzx, Mr. D"', "Zzyzx, Mr. D")[:-left_off]   # its last empty cells left off
+    path = tmp_path / "shifted.csv"
+    path.write_text("\n".join(lines[:5] + [shifted] + lines[6:]) + "\n", encoding="utf-8")
+    result = read(str(path), config, as_of=AS_OF)
+    assert result.whole.people == len(PEOPLE) - 1
+    assert len(result.whole.services) == 4                  # Corporate, Surgery, Medicine, Estates: no ' mr. d'
+    assert list(result.diagnostics.warnings) == ["unquoted"]   # nothing about its shifted grade, status or QI role
+    assert result.diagnostics.warnings["unquoted"].rows == [6]
+    assert "Zzyzx" not in "\n".join(result.diagnostics.lines())
+
+
+def test_half_a_name_in_a_column_qidose_reads_is_skipped_in_any_row(config, tmp_path):
+    """A row of the header's width whose service reads ' Mrs. Q' (a name split at its comma) is skipped;
+    values that merely start with a title ('Dr Gray's Hospital') are not halves of names."""
+    header = ["Employee Number", "Assignment Status", "Full Name", "Directorate", "Job Role", "Grade", "FTE", "QI Role"]
+    rows = [["501", "Active Assignment", "Zzyzx", " Mrs. Q", "Surgery", "Staff Nurse", "Band 5", "1"],
+            ["502", "Active Assignment", "Zzyzx, Mr. R", "Dr Gray's Hospital", "Staff Nurse", "Band 5", "1", ""],
+            ["503", " Mr Zzyzx", "Zzyzx", "Active Assignment", "Surgery", "Staff Nurse", "Band 5", "1"]]
+    result = read(write(tmp_path, "width.csv", rows, header=header), config, as_of=AS_OF)
+    assert (result.whole.people, len(result.whole.services)) == (1, 1)
+    assert list(result.diagnostics.warnings) == ["unquoted"]
+    assert result.diagnostics.warnings["unquoted"].rows == [2, 4]
+
+
+def test_a_footer_line_with_a_comma_is_not_a_person(config, tmp_path):
+    """Without a status column, 'Report produced by Zebedee Quuxley, Finance on ...' split at its comma
+    was a person with a text employee number; a text id (no spaces) still is one."""
+    header = ["Employee Number", "Staff Group", "Job Role", "Grade", "FTE"]
+    rows = [[str(6000 + i), "Nursing", "Staff Nurse", "Band 5", "1"] for i in range(3)] + [["E6003", "Nursing", "Staff Nurse", "Band 5", "1"]]
+    rows += [["Report produced by Zebedee Quuxley", " Finance on 01/11/2026"], ["Prepared for the Board", "2026", "v2"]]
+    result = read(write(tmp_path, "footer.csv", rows, header=header), config, as_of=AS_OF)
+    assert result.whole.people == 4
+    assert result.diagnostics.warnings["text"].rows == [6, 7]
+    assert "Zebedee" not in "\n".join(result.diagnostics.lines())
