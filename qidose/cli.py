@@ -245,8 +245,8 @@ def _as_of(ctx, param, text):
 
 
 def _inputs(staff, opts, *more) -> tuple[str, ...]:
-    """Every file a command reads ("-" for none): its -o must not write over any of them."""
-    return (staff, opts["config_path"] or "-", opts["org"] or "-", opts.get("trained") or "-", *more)
+    """Every file a command reads ("-": standard input): its -o must not write over any of them."""
+    return tuple(p for p in (staff, opts["config_path"], opts["org"], opts.get("trained"), *more) if p)
 
 
 def _emit(text: str, output: str | None, inputs: tuple[str, ...]) -> None:
@@ -293,7 +293,7 @@ def doses(config_path, fmt, output):
     config = config_mod.load(config_path)
     fmt = _format(fmt, output, default="csv")
     color = fmt == "table" and sys.stdout.isatty() and not os.environ.get("NO_COLOR") and not output
-    _emit(doses_render.render(config, fmt, color=color), output, (config_path or "-",))
+    _emit(doses_render.render(config, fmt, color=color), output, (config_path,) if config_path else ())
 
 
 @cli.command("check-config", context_settings=CONTEXT)

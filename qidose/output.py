@@ -11,11 +11,14 @@ from qidose.errors import OutputError, UsageError
 
 
 def check_target(path: str, inputs: tuple[str, ...] = ()) -> Path:
-    """The file -o names, if qidose may write it there: not one of its inputs, not a
-    folder, in a folder that exists. Raises UsageError saying why not."""
+    """The file -o names, if qidose may write it there: not one of its inputs ("-": standard input,
+    when it is a file), not a folder, in a folder that exists. Raises UsageError saying why not."""
     target = Path(path)
     try:
         for source in inputs:
+            if source == "-" and _is_stdin(target):   # `qidose plan - -o staff.csv < staff.csv`
+                raise UsageError(f"-o {path}: that is the file standard input (-) reads; "
+                                 f"qidose will not write over its own input; give another file name")
             if source != "-" and target.exists() and Path(source).exists() and target.samefile(source):
                 raise UsageError(f"-o {path}: that is an input file; qidose will not write over its own input")
         if target.is_dir():
@@ -26,6 +29,16 @@ def check_target(path: str, inputs: tuple[str, ...] = ()) -> Path:
     except OSError as e:   # a name too long, a folder that cannot be searched
         raise UsageError(f"-o {path}: {e.strerror or e}; give another file name") from None
     return target
+
+
+def _is_stdin(target: Path) -> bool:
+    """Whether `target` is the very file standard input is (a file the shell opened for `< file`)."""
+    try:
+        ours = os.fstat(0)
+        found = target.stat()
+    except OSError:   # no stdin, or no such file yet
+        return False
+    return stat.S_ISREG(ours.st_mode) and (ours.st_dev, ours.st_ino) == (found.st_dev, found.st_ino)
 
 
 def _stream(target: Path) -> str | None:

@@ -394,6 +394,39 @@ def test_a_refused_paper_leaves_no_chart_behind(tmp_path, run):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["staff.md"]
 
 
+@pytest.mark.parametrize("args, name", [
+    (["plan", "-"], "victim.csv"),
+    (["explain", "-"], "victim.txt"),
+    (["compare", "-", "--set", "turnover=0.2"], "victim.csv"),
+    (["report", "-"], "victim.md"),
+    (["plan", str(TINY), "--trained", "-"], "victim.csv"),
+], ids=["plan", "explain", "compare", "report", "trained"])
+def test_output_onto_the_file_stdin_reads_is_refused(tmp_path, args, name):
+    """`qidose plan - -o victim.csv < victim.csv`: standard input is the -o file, so writing would replace
+    the input as surely as naming it twice; refused, the file untouched and no chart written beside it."""
+    victim = tmp_path / name
+    shutil.copy(TINY, victim)
+    before = victim.read_bytes()
+    with open(victim, "rb") as stdin:
+        done = subprocess.run(QIDOSE + [*args, "-o", str(victim), *AS_OF], stdin=stdin, capture_output=True,
+                              text=True, timeout=120)
+    assert (done.returncode, done.stdout) == (2, ""), done.stderr
+    assert "Traceback" not in done.stderr   # warnings about the records may come first
+    assert done.stderr.splitlines()[-1] == (f"error: -o {victim}: that is the file standard input (-) reads; "
+                                            f"qidose will not write over its own input; give another file name")
+    assert victim.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_stdin_from_another_file_may_be_written_beside_it(tmp_path):
+    """Only the file standard input is refused: `qidose plan - -o plan.csv < staff.csv` writes plan.csv."""
+    out = tmp_path / "plan.csv"
+    with open(TINY, "rb") as stdin:
+        done = subprocess.run(QIDOSE + ["plan", "-", "-o", str(out), *AS_OF], stdin=stdin, capture_output=True,
+                              text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert out.read_text(encoding="utf-8").startswith("group,level,")
+
+
 def test_output_to_proc_self_fd_writes_through_it(tmp_path):
     """-o /proc/self/fd/1 (as /dev/stdout) while stdout is a file: the file the shell opened gets the plan;
     the path is written to, not replaced (replacing /dev/stdout would replace the link itself)."""
