@@ -297,10 +297,14 @@ def doses(config_path, fmt, output):
 
 
 @cli.command("check-config", context_settings=CONTEXT)
-@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.argument("path", required=False, envvar="QIDOSE_CONFIG", type=click.Path(dir_okay=False))
 @click.pass_obj
 def check_config(log, path):
-    """Check a dosing policy YAML (default: the shipped one); exit 0 if valid, 2 if not."""
+    """Check the dosing policy YAML at PATH; exit 0 if valid, 2 if not.
+
+    PATH defaults to the file QIDOSE_CONFIG names, as plan's --config does, else the shipped policy.
+    The first line of the answer names the file checked.
+    """
     from qidose import config as config_mod
     config = config_mod.load(path)
     unsourced = config_mod.unsourced_numbers(config)

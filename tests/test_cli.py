@@ -120,6 +120,20 @@ def test_check_config_valid_and_invalid(tmp_path):
     assert result.code == 2 and "bad.yaml" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_check_config_checks_the_policy_qidose_config_names(tmp_path):
+    """Without PATH, check-config checks what plan would use: the file QIDOSE_CONFIG names, and says which."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema: 1\nmodules: {}\n", encoding="utf-8")
+    result = run("check-config", env={"QIDOSE_CONFIG": str(bad)})
+    assert (result.code, result.stdout) == (2, "") and result.stderr.startswith(f"error: {bad} line 1: ")
+    from qidose import config as config_mod
+    good = tmp_path / "good.yaml"
+    good.write_text(config_mod.default_path().read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("check-config", env={"QIDOSE_CONFIG": str(good)})
+    assert result.code == 0 and result.stdout.startswith(f"{good}: valid: ")
+    assert run("check-config", good, env={"QIDOSE_CONFIG": str(bad)}).code == 0   # PATH given: PATH is checked
+
+
 def test_no_name_in_any_output(tmp_path):
     with open(EXAMPLE, encoding="utf-8-sig", newline="") as f:
         surnames = {row["Full Name"].split(",")[0] for row in csv.DictReader(f)}
