@@ -212,17 +212,21 @@ def _publishable(planset, suppress_below) -> None:
                          f"publish a larger organisation's plan, or leave out --suppress-below for internal use")
 
 
-def _format(fmt, output, default="json"):
+def _format(fmt, output, default="json", extensions=None, terminal="table"):
+    """The format to write: --format when given; else the one the -o file's extension names among
+    `extensions` (default: render.EXTENSIONS; no extension: `default`); else `terminal` on a terminal."""
     if fmt != "auto":
         return fmt
     if output:
-        from qidose.render import EXTENSIONS
+        if extensions is None:
+            from qidose.render import EXTENSIONS as extensions
         suffix = os.path.splitext(output)[1].lower()
-        if suffix and suffix not in EXTENSIONS:   # plan.xlsx would hold JSON that Excel cannot open
-            raise UsageError(f"-o {output}: qidose does not write {suffix} files; name it "
-                             f"{' or '.join(sorted(EXTENSIONS))}, or give --format")
-        return EXTENSIONS.get(suffix, default)
-    return "table" if sys.stdout.isatty() else default
+        if suffix and suffix not in extensions:   # plan.xlsx would hold JSON that Excel cannot open
+            command = click.get_current_context().info_name
+            raise UsageError(f"-o {output}: qidose {command} does not write {suffix} files; name it "
+                             f"{' or '.join(sorted(extensions))}, or give --format")
+        return extensions.get(suffix, default)
+    return terminal if sys.stdout.isatty() else default
 
 
 def _as_of(ctx, param, text):
@@ -364,10 +368,9 @@ def explain(log, staff, level_id, fmt, output, **opts):
     from qidose import explain as explain_mod
     if level_id is not None:
         explain_mod.check_level(level_id)
+    fmt = _format(fmt, output, default="text", extensions={".json": "json", ".txt": "text"}, terminal="text")
     planset = _build(staff, opts, log)
     data = explain_mod.explain(planset, level_id)
-    if fmt == "auto":
-        fmt = "json" if output and os.path.splitext(output)[1].lower() == ".json" else "text"
     text = explain_mod.render_json(data) if fmt == "json" else explain_mod.render_text(data)
     _emit(text, output, _inputs(staff, opts))
 

@@ -205,7 +205,7 @@ def test_an_empty_training_records_file_is_not_called_a_staff_list(tmp_path):
 def test_an_output_name_qidose_cannot_write_is_a_bad_call(tmp_path):
     result = run("plan", str(DATA / "staff_tiny.csv"), "-o", str(tmp_path / "plan.xlsx"))
     assert (result.code, result.stdout) == (2, "")
-    assert "does not write .xlsx files" in result.stderr and not (tmp_path / "plan.xlsx").exists()
+    assert "qidose plan does not write .xlsx files" in result.stderr and not (tmp_path / "plan.xlsx").exists()
     assert run("plan", str(DATA / "staff_tiny.csv"), "-o", str(tmp_path / "plan")).code == 0   # no suffix: JSON
     assert (tmp_path / "plan").read_text(encoding="utf-8").startswith("{")
 

@@ -165,6 +165,20 @@ def test_json_output_file_from_extension(tmp_path):
     assert json.loads(out.read_text(encoding="utf-8"))["plans"][0]["group"] is None
 
 
+@pytest.mark.parametrize("name", ["explain.xlsx", "explain.csv", "explain.md"])
+def test_an_output_file_explain_does_not_write_is_a_bad_call(tmp_path, name):
+    """explain writes text or JSON: -o explain.xlsx (or .csv) is refused as plan refuses it, not filled with text."""
+    out = tmp_path / name
+    result = invoke(["explain", SMALL, *AS_OF, "-o", out])
+    suffix = out.suffix
+    assert (result.code, result.stdout) == (2, "") and not out.exists()
+    assert result.stderr == (f"error: -o {out}: qidose explain does not write {suffix} files; "
+                             f"name it .json or .txt, or give --format\n")
+    for kept in ("explain.txt", "explain"):   # text, as on stdout
+        assert invoke(["explain", SMALL, *AS_OF, "-o", tmp_path / kept]).code == 0
+        assert (tmp_path / kept).read_text(encoding="utf-8").startswith("Policy: ")
+
+
 def test_golden_explain_text():
     text = invoke(["explain", SMALL, *AS_OF, "--level", "quality_coaches"]).stdout
     text = re.sub(r"^Policy: .*$", "Policy: doses.yaml", text, count=1, flags=re.M)
