@@ -129,8 +129,9 @@ def output_options(formats: tuple[str, ...], auto_help: str = "a table on a term
 
 suppress_option = _option(
     "--suppress-below", envvar="SUPPRESS_BELOW", type=click.IntRange(min=1), metavar="N",
-    help="For publishing: show counts of people under N in level rows as <N, and withhold as [c] the "
-         "cells that would give them away. Totals stay true.")
+    help="For publishing: show counts of people under N as <N, and withhold as [c] the cells that would "
+         "give them away, including every total with a hidden member (and the years to close the gap); "
+         "every figure shown is true (README: Publishing).")
 
 
 @click.group(cls=QidoseGroup, context_settings=CONTEXT)

@@ -185,3 +185,11 @@ def test_an_organisation_smaller_than_n_cannot_be_published_under_suppress_below
     assert (result.code, result.stdout) == (2, "")
     assert "fewer than 10 people in post" in result.stderr and not (tmp_path / "paper.md").exists()
     assert invoke([args[0], str(path), *args[1:], *AS_OF, "--suppress-below", "2"]).code == 0
+
+
+@pytest.mark.parametrize("command", ["plan", "report"])
+def test_suppress_below_help_says_totals_with_a_hidden_member_are_withheld(command):
+    """The help said "Totals stay true." while a total with a hidden member is withheld (README, rule 3)."""
+    text = " ".join(invoke([command, "-h"]).stdout.split())
+    assert "Totals stay true" not in text
+    assert "withhold as [c] the cells that would give them away, including every total with a hidden member" in text
