@@ -31,6 +31,11 @@ _CHUNK = 2000             # rows a message from the child
 
 
 def excel_source(p: Path, name: str, options: ReadOptions) -> RowSource:
+    if _compound_file(p):
+        raise InputError(f"{name}: a password-protected (encrypted) workbook, or an old .xls workbook renamed "
+                         f"{p.suffix}, which qidose cannot read; in Excel, remove the password (File > Info > "
+                         f"Protect Workbook > Encrypt with Password, clear it, save), or save it as an Excel "
+                         f"Workbook (.xlsx) or as CSV")
     size = p.stat().st_size
     if size <= XLSX_WHOLE_BYTES:
         try:
@@ -45,6 +50,19 @@ def excel_source(p: Path, name: str, options: ReadOptions) -> RowSource:
 
 
 # -- errors, alike for both readers ----------------------------------------------------------------
+
+# An OLE2 compound file: what Excel saves a workbook with a password to open as (the zip encrypted inside
+# it), and what an old .xls is. Neither reader opens one; each would say only that it is not a zip file.
+_COMPOUND = bytes.fromhex("d0cf11e0a1b11ae1")
+
+
+def _compound_file(p: Path) -> bool:
+    try:
+        with open(p, "rb") as f:
+            return f.read(len(_COMPOUND)) == _COMPOUND
+    except OSError:   # the readers say what is wrong with it
+        return False
+
 
 def _unreadable(name: str, kind: str) -> InputError:
     return InputError(f"{name}: not a readable .xlsx workbook ({kind}); "

@@ -384,6 +384,23 @@ def test_a_chart_sheet_is_not_a_staff_list(tmp_path, run):
     assert ran.code == 2 and "--sheet 'Chart'" in ran.stderr and "chart" in ran.stderr
 
 
+@pytest.mark.parametrize("name, option", [("staff.xlsx", None), ("staff.XLSM", None), ("records.xlsx", "--trained")])
+def test_a_password_protected_workbook_says_so_and_what_to_do(tmp_path, run, name, option):
+    """A workbook with a password to open is an OLE2 compound file (as an old .xls is), not a zip: it is named
+    for what it is, with how to remove the password, not as a damaged zip (BadZipFile)."""
+    book = tmp_path / name
+    book.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504))   # the signature, then a header's padding
+    ran = run(["plan", TINY, option, book, *AS_OF] if option else ["plan", book, *AS_OF])
+    assert ran.crashed() == ""
+    assert (ran.code, ran.stdout) == (1, "")
+    suffix = book.suffix
+    assert ran.stderr.splitlines()[-1] == (
+        f"error: {book}: a password-protected (encrypted) workbook, or an old .xls workbook renamed {suffix}, "
+        f"which qidose cannot read; in Excel, remove the password (File > Info > Protect Workbook > Encrypt with "
+        f"Password, clear it, save), or save it as an Excel Workbook (.xlsx) or as CSV")
+    assert not re.search(r"[A-Z]\w+(Error|File|Exception)\b", ran.stderr)   # no Python exception's name
+
+
 def test_a_refused_paper_leaves_no_chart_behind(tmp_path, run):
     """report -o onto its own input: refused before the Markdown paper's chart files are written."""
     staff = tmp_path / "staff.md"
