@@ -64,7 +64,7 @@ def load(path: str) -> Scenario:
     data = checker.mapping(data if data is not None else {}, (), optional=KEYS + ("scenario",))
     values = {}
     for key, value in data.items():
-        if key == "scenario":
+        if key not in KEYS:   # `scenario:`, or an unknown key: the mapping's did-you-mean is all there is to say
             continue
         if key == "turnover" or key in _NUMBERS:   # checked as a profile's values are
             try:

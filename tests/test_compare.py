@@ -98,6 +98,16 @@ def test_a_bad_scenario_file_names_its_line(tmp_path):
         assert result.code == 2 and "line 2" in result.stderr and message in result.stderr, (text, result.stderr)
 
 
+def test_a_misspelt_scenario_key_gets_only_its_did_you_mean(tmp_path):
+    """`learnig_hours: 100` said first that 100 is not a word (the key was checked as one), then the did-you-mean."""
+    path = tmp_path / "sc.yaml"
+    path.write_text("scenario: X\nlearnig_hours: 100\n", encoding="utf-8")
+    result = run("compare", SMALL, "--scenario", path)
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == (f"error: {path} line 2: learnig_hours: unknown key 'learnig_hours'; "
+                             f"did you mean 'learning_hours'?\nFix the lines above; running the command again checks them.\n")
+
+
 def test_compare_is_for_the_whole_organisation():
     result = run("compare", SMALL, "--by", "Directorate", "--set", "turnover=0.1")
     assert result.code == 2 and "--by" in result.stderr
