@@ -179,6 +179,15 @@ def test_an_output_file_explain_does_not_write_is_a_bad_call(tmp_path, name):
         assert (tmp_path / kept).read_text(encoding="utf-8").startswith("Policy: ")
 
 
+def test_the_readme_says_what_already_trained_counts_for_each_kind_of_level():
+    """explain says a capacity level's already_trained is its existing people (flagged or trained); the README's
+    table of figures said only 'training covers every module of the dose', the role levels' rule."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `already_trained` |"))
+    assert "role levels: people whose recorded QI training covers every module of the dose" in row
+    assert "capacity levels:" in row and "`QI Role` column" in row and "trained to its dose" in row
+
+
 def test_golden_explain_text():
     text = invoke(["explain", SMALL, *AS_OF, "--level", "quality_coaches"]).stdout
     text = re.sub(r"^Policy: .*$", "Policy: doses.yaml", text, count=1, flags=re.M)
