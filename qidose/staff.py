@@ -55,9 +55,9 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
         index = _map_columns(source.name, header, config, diagnostics)
         by_index = None
         if by is not None:
-            if _identifies_people(by, config.staff_list.never_group_by):
-                raise UsageError(f"--by {by!r}: that column identifies people, and a breakdown by it would print "
-                                 f"personal data; choose a column such as Directorate or Organisation")
+            refusal = header_refusal(by, config.staff_list.never_group_by)
+            if refusal:
+                raise UsageError(refusal)
             by_index = _find_column(header, by)
             if by_index is None:
                 raise UsageError(_missing(source.name, by, header, f"the --by column {by!r}"))
@@ -99,29 +99,108 @@ _PERSON = re.compile(r"^[^,]+,\s*(mr|mrs|miss|ms|mx|dr|prof|professor|sir|dame|l
 _SURNAME_FIRST = re.compile(r"^[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?, ?[A-Z](?:[\w'’-]+|\.)?(?: [A-Z][\w'’.-]*)?$")
 
 
+# ... and anywhere in a value, a title before a capitalised word names a person: 'PA to Dr Quigley', 'Mr. Squirrel'
+# (the half of an unquoted "Surname, Mr. Squirrel" that slid into the next column). One such value refuses the
+# column. The title must be written as one ('Dr', 'Dr.'; in capitals only in a value all in capitals), so that
+# 'MS Service' (multiple sclerosis), 'DR Screening' (diabetic retinopathy), 'Drive' and 'Professional' pass.
+# A place named after a person ("Dr Gray's Hospital") is refused too: it cannot be told from "Dr Quigley's
+# Clinic", and a refusal costs the analyst another column where a name let through is a breach.
+_TITLES = ("Mr", "Mrs", "Miss", "Ms", "Mx", "Dr", "Prof", "Professor", "Rev", "Revd", "Sir", "Dame")
+_TITLED = re.compile(rf"(?<!\w)(?:{'|'.join(_TITLES)})(?:\.\s*|\s+)([^\W\d_])")
+_TITLED_CAPITALS = re.compile(rf"(?<!\w)(?:{'|'.join(t.upper() for t in _TITLES)})(?:\.\s*|\s+)([^\W\d_])")
+
+
+def _titled(label: str) -> bool:
+    """Whether a --by value holds a title before a capitalised word ('PA to Dr Quigley')."""
+    pattern = _TITLED_CAPITALS if label.isupper() else _TITLED
+    return any(m.group(1).isupper() for m in pattern.finditer(label))
+
+
 # A never_group_by column with one of these after its name is the same people: 'Line Manager Full Name'
-_PERSON_SUFFIXES = ("name", "fullname", "names", "id", "number", "employeenumber", "email", "emailaddress")
+_PERSON_SUFFIXES = ("name", "fullname", "names", "id", "number", "employeenumber", "email", "emailaddress", "code")
+
+# Words for a person's role towards others: a column headed by one holds the people in that role, however their
+# names are written ('Reporting Manager', "Supervisor's Name", 'Budget Holder', 'Named Mentor'), so --by refuses
+# a header with one of these as whole words anywhere in it (plurals too). 'Line Manager' is a manager.
+_ROLE_WORDS = ("manager", "supervisor", "appraiser", "mentor", "assessor", "approver", "budget holder", "reports to",
+               "responsible officer", "business partner")
+# 'Consultant' is also a grade and a kind of post ('Consultant Specialty', 'Consultant Grade' hold no one), so it
+# counts only as the header's last word ('Named Consultant') or before one of _PERSON_SUFFIXES ('Consultant Code',
+# the NHS name for a consultant's GMC number).
+_LAST_ROLE_WORDS = ("consultant",)
+
+
+def _header_words(header: str) -> list[str]:
+    """A header's words, folded: no possessive 's ("Manager's" -> manager), punctuation or case; CamelCase and
+    snake_case split ('ReportingManager', 'reporting_manager' -> reporting, manager)."""
+    text = re.sub(r"(?<=\w)['’`]s\b", "", header)
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", text)
+    return [fold(w) for w in re.split(r"[^0-9A-Za-z]+", text) if fold(w)]
+
+
+def _role_at(words: list[str], role: str, i: int) -> bool:
+    """Whether the role's words (the last one perhaps plural) start at words[i]."""
+    want = role.split()
+    got = words[i:i + len(want)]
+    return len(got) == len(want) and got[:-1] == want[:-1] and got[-1] in (want[-1], want[-1] + "s")
+
+
+def header_refusal(by: str, never: frozenset[str]) -> str | None:
+    """Why --by must not break down by a column, from its header alone (it names people), or None.
+
+    Refused: one of never_group_by (the config's list, which users extend), alone or followed by Name, Full Name,
+    ID, Number, Email or Code ('Appraiser Name'); and any header with a word for a role towards others
+    (_ROLE_WORDS; 'consultant' as in _LAST_ROLE_WORDS)."""
+    words = _header_words(by)
+    why = None
+    if fold(by) in never or "".join(words) in never or any(
+            "".join(words[:k]) in never and "".join(words[k:]) in _PERSON_SUFFIXES for k in range(1, len(words))):
+        why = "its header is listed under staff_list.never_group_by in the config, or names the employee number " \
+              "or assignment column"
+    else:
+        for i in range(len(words)):
+            role = next((r for r in _ROLE_WORDS if _role_at(words, r, i)), None) or next(
+                (r for r in _LAST_ROLE_WORDS if _role_at(words, r, i)
+                 and (i == len(words) - 1 or "".join(words[i + 1:]) in _PERSON_SUFFIXES)), None)
+            if role:
+                why = f"its header has the word {role!r}, a role whose holders are people"
+                break
+    if why is None:
+        return None
+    return (f"--by {by!r}: that column identifies people ({why}), and a breakdown by it would print personal "
+            f"data; {_choose(by)}")
+
+
+def _choose(by: str | None) -> str:
+    """What to do instead: another column (not the refused one: a name can slide into a Directorate column)."""
+    others = [c for c in ("Directorate", "Organisation") if fold(c) != fold(by or "")]
+    return f"choose a column such as {' or '.join(others)}"
 
 
 def _identifies_people(by: str, never: frozenset[str]) -> bool:
-    """Whether a --by column names people by its header: one of never_group_by, alone or followed by
-    'Name', 'Full Name', 'ID', 'Number' or 'Email' ('Appraiser Name')."""
-    words = [fold(w) for w in re.split(r"[^0-9A-Za-z]+", by) if fold(w)]
-    return fold(by) in never or any("".join(words[:k]) in never and "".join(words[k:]) in _PERSON_SUFFIXES
-                                    for k in range(1, len(words)))
+    """Whether a --by column names people by its header (header_refusal)."""
+    return header_refusal(by, never) is not None
 
 
 def group_refusal(by: str | None, groups: dict, people: int) -> str | None:
     """Why --by must not break down by this column (it would print personal data), or None.
     The message never quotes a value."""
+    choose = f"and a breakdown by it would print them; {_choose(by)}"
     named = sum(1 for label in groups if _PERSON.match(label))
-    if not named and len(groups) > 1:
-        shaped = sum(1 for label in groups if _SURNAME_FIRST.match(" ".join(label.split())))
-        named = shaped if shaped >= 2 and shaped * 2 >= len(groups) else 0
     if named:
-        return (f"--by {by!r}: {named:,} of its {len(groups):,} values look like people's names (as ESR writes "
-                f"them, 'Surname, Title Forename', or 'Surname, Forename'), and a breakdown by it would print "
-                f"them; choose a column such as Directorate or Organisation")
+        return (f"--by {by!r}: {named:,} of its {len(groups):,} values look like people's names as ESR writes "
+                f"them ('Surname, Title Forename'), {choose}")
+    titled = sum(1 for label in groups if _titled(label))
+    if titled:
+        return (f"--by {by!r}: {titled:,} of its {len(groups):,} values look like people's names (a title before "
+                f"a name, as 'Dr Surname' or 'PA to Mr Surname'; a place named after a person counts too), {choose} "
+                f"(in a column that should hold no names, one may have slid in from an unquoted 'Surname, Mr. "
+                f"Forename' cell before it: check the export)")
+    if len(groups) > 1:
+        shaped = sum(1 for label in groups if _SURNAME_FIRST.match(" ".join(label.split())))
+        if shaped >= 2 and shaped * 2 >= len(groups):
+            return (f"--by {by!r}: {shaped:,} of its {len(groups):,} values look like people's names ('Surname, "
+                    f"Forename' or 'Surname, F'), {choose}")
     if len(groups) > max(4, people / 2):
         return (f"--by {by!r}: {len(groups):,} groups for {people:,} people; a column with more than one value "
                 f"for every two people identifies people, so qidose will not break down by it")
