@@ -118,6 +118,7 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
     whole, groups, unmatched = scan.run(trained or {}, progress)
     if staff_mod.group_refusal(by, groups, whole.people):
         raise Fallback("--by a column that identifies people")   # the plain path refuses it
+    staff_mod.group_cautions(by, groups, diagnostics)
     columns = {f: header[i] for f, i in index.items()}
     return StaffList(name, whole, groups, columns, scan.rows_read, scan.rows_in_post, scan.as_of, diagnostics,
                      unmatched)

@@ -16,7 +16,7 @@ import os
 
 from qidose import report_appendix, report_years
 from qidose.plan import people
-from qidose.render.columns import fmt
+from qidose.render.columns import fmt, group_name
 from qidose.render.doses import LEGEND as DOSES_LEGEND
 from qidose.render.doses import matrix
 from qidose.render.suppress import TOTAL, WITHHELD, legend, plan_notes, suppression
@@ -49,7 +49,7 @@ def build(planset, today: dt.date | None = None, suppress_below: int | None = No
     name = plan.organisation["name"].value
     as_of = long_date(dt.date.fromisoformat(planset.source["as_of"]))
     groups = _group_table(planset, marks) if planset.by else None
-    group_tables = tuple(_capacity(g, marks, f"group-{i}", f"{planset.by}: {g.group}", note=False)
+    group_tables = tuple(_capacity(g, marks, f"group-{i}", f"{planset.by}: {group_name(g.group)}", note=False)
                          for i, g in enumerate(planset.groups, 1))
     return Paper(
         title=TITLE,
@@ -215,7 +215,7 @@ def _group_table(planset, marks) -> Table:
     `plan --format json`'s `groups`, counted from 1 like the detail tables 'group-2')."""
     rows = []
     for i, g in enumerate(planset.groups, 1):
-        row = [Cell(str(g.group))]
+        row = [Cell(group_name(g.group))]
         for name, _ in GROUP_COLUMNS:
             text = marks.get((g.group, TOTAL, name)) or fmt(g.totals[name].value)
             row.append(Cell(text, f"groups.{i}.totals.{name}", True))
@@ -360,7 +360,7 @@ def _group_chart(planset, marks) -> Chart:
 
     return Chart(
         "chart-groups", f"Hours of training, by {planset.by}",
-        tuple(str(g.group) for g in groups),
+        tuple(group_name(g.group) for g in groups),
         (Panel("Hours", (series("To train now", "training_hours"), series("Each year after (upkeep)", "annual_upkeep_hours"))),),
         f"Bar chart of the hours of QI training each {planset.by} needs now and each year after.",
     )

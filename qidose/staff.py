@@ -86,6 +86,7 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
     refusal = group_refusal(by, groups, whole.people)
     if refusal:
         raise UsageError(refusal)
+    group_cautions(by, groups, diagnostics)
     columns = {f: header[i] for f, i in index.items()}
     return StaffList(source.name, whole, groups, columns, reader.rows_read, reader.rows_in_post, as_of,
                      diagnostics, unmatched)
@@ -180,6 +181,21 @@ def _choose(by: str | None) -> str:
 def _identifies_people(by: str, never: frozenset[str]) -> bool:
     """Whether a --by column names people by its header (header_refusal)."""
     return header_refusal(by, never) is not None
+
+
+def group_cautions(by: str | None, groups: dict, diagnostics: Diagnostics) -> None:
+    """Groups whose names differ only in capitals ('Surgery', 'surgery'): planned apart, each with its own
+    minimum of coaches and experts, which the analyst should know (services are counted once either way).
+    Both engines call it, after group_refusal has passed the column (so its values are not names)."""
+    spellings: dict[str, list[str]] = {}
+    for name in groups:
+        spellings.setdefault(name.casefold(), []).append(name)
+    alike = [sorted(names) for names in spellings.values() if len(names) > 1]
+    if alike:
+        example = " and ".join(repr(n) for n in alike[0][:2])
+        diagnostics.caution(f"--by {by!r}: {sum(map(len, alike)):,} groups differ from another only in capitals (as "
+                            f"{example}): each is planned as a group of its own; make the column's values agree "
+                            f"if they are one group")
 
 
 def group_refusal(by: str | None, groups: dict, people: int) -> str | None:

@@ -307,3 +307,20 @@ def test_a_shifted_name_never_becomes_a_group(tmp_path):
         assert "1 row: a cell that starts like the second half of a name" in ran.stderr
         groups = {r["group"] for r in csv.DictReader(io.StringIO(ran.stdout))}
         assert groups == {"(whole organisation)", "Medicine", "Surgery", "Estates"}
+
+
+def test_groups_that_differ_only_in_capitals_are_said_and_a_blank_group_is_labelled(tmp_path):
+    """'Surgery' and 'surgery ' are one service but two groups: the analyst is told, by both engines;
+    rows with no value in the column are the group '(blank)' in headings, not 'Directorate: '."""
+    path = tmp_path / "groups.csv"
+    path.write_text("Employee Number,Job Role,Grade,FTE,Assignment Status,Directorate\n"
+                    "1,Clerk,Band 3,1,Active Assignment,Surgery\n2,Clerk,Band 3,1,Active Assignment,surgery \n"
+                    "3,Clerk,Band 3,1,Active Assignment,\n4,Clerk,Band 3,1,Active Assignment,Medicine\n", encoding="utf-8")
+    runs = [invoke(["plan", path, "--by", "Directorate", *AS_OF, "--format", "markdown", "--engine", engine])
+            for engine in ("python", "duckdb") if engine == "python" or importlib.util.find_spec("duckdb")]
+    for ran in runs:
+        assert (ran.code, ran.stdout, ran.stderr) == (runs[0].code, runs[0].stdout, runs[0].stderr)
+        assert "2 groups differ from another only in capitals (as 'Surgery' and 'surgery')" in ran.stderr
+        headings = [line for line in ran.stdout.splitlines() if line.startswith("## Directorate")]
+        assert headings == ["## Directorate: (blank)", "## Directorate: Medicine", "## Directorate: Surgery",
+                            "## Directorate: surgery"]

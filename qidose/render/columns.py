@@ -57,4 +57,9 @@ def total_row(plan) -> list[str]:
 
 
 def title(plan, by) -> str:
-    return f"{by}: {plan.group}" if plan.group is not None else "Whole organisation"
+    return f"{by}: {group_name(plan.group)}" if plan.group is not None else "Whole organisation"
+
+
+def group_name(group: str) -> str:
+    """A --by group as a heading or label says it: the rows whose cell is empty are '(blank)'."""
+    return group or "(blank)"
