@@ -40,7 +40,7 @@ from qidose.diagnostics import Diagnostics, Warning_
 from qidose.errors import QidoseError
 from qidose.census import FTE_UNIT, Census, add_people, place
 from qidose.staff import StaffList
-from qidose.rows import half_a_name, parse_date, parse_fte, whole_number
+from qidose.rows import duplicate_words, half_a_name, parse_date, parse_fte, whole_number
 from qidose.staff_file import ReadOptions, open_rows
 
 AUTO_BYTES = 50 * 2**20   # --engine auto: files larger than this go to duckdb (see benchmarks/README.md)
@@ -71,8 +71,7 @@ _TEXT = {
     "qi-role": ("a QI role qidose does not know", "ignored (add it under qi_role of a capacity level)", "row"),
     "qi-training": ("QI training qidose does not know", "ignored (add it under recorded_as of a module)", "row"),
     "date": ("a start date qidose cannot read", "left out of the turnover estimate", "row"),
-    "duplicate": ("the same as an earlier row of the same person (same assignment, same values in every column "
-                  "qidose reads)", "counted once", "duplicate row"),
+    "duplicate": (None, "counted once", "duplicate row"),   # its words: rows.duplicate_words (is there an assignment column?)
     "conflict": ("with assignments in more than one service or group",
                  "each counted once, where their first row puts them", "person"),
 }
@@ -490,7 +489,10 @@ class _Scan:
                 words = self.fte_words[found[kind][2]]
             self.diagnostics.warnings[kind] = Warning_(*words[:2], words[2], found[kind][1], count)
         for _, _, kind, count in after:
-            self.diagnostics.warnings[kind] = Warning_(*_TEXT[kind], [], count)
+            what, action, unit = _TEXT[kind]
+            if kind == "duplicate":
+                what = duplicate_words("assignment" in self.index)
+            self.diagnostics.warnings[kind] = Warning_(what, action, unit, [], count)
 
 
 def _least(a, b):

@@ -558,9 +558,8 @@ class RowReader:
         unique = list(dict.fromkeys(person_codes)) if len(person_codes) > 1 else person_codes
         if len(unique) < len(person_codes):
             self.first_met["duplicate"] = min(number, self.first_met.get("duplicate", number))
-            self.diagnostics.warn("duplicate", None, "the same as an earlier row of the same person (same "
-                                  "assignment, same values in every column qidose reads)", "counted once", unit="duplicate row",
-                                  count=len(person_codes) - len(unique))
+            self.diagnostics.warn("duplicate", None, duplicate_words(self.assignment_index >= 0), "counted once",
+                                  unit="duplicate row", count=len(person_codes) - len(unique))
         units = starts = 0   # FTE units summed; a bit per start category met
         kinds = {}
         for code in unique:
@@ -585,6 +584,15 @@ class RowReader:
         recent = dated & (1 << _RECENT) and not dated & (1 << _EARLIER)   # the earliest start is in the last 12 months
         self.add_alike((level, role, modules, first.service, first.group), 1, units, int(dated != 0), int(bool(recent)))
         return int(number in extra_by_number)
+
+
+def duplicate_words(assignments: bool) -> str:
+    """What a duplicate row is, as both engines say it: without an assignment column, two posts of one
+    person with the same values in every column read cannot be told from a row written twice."""
+    if assignments:
+        return "the same as an earlier row of the same person (same assignment, same values in every column qidose reads)"
+    return ("the same as an earlier row of the same person (same values in every column qidose reads; with no "
+            "assignment column, two such posts cannot be told from one row written twice)")
 
 
 def half_a_name(values: Iterable[str]) -> bool:

@@ -381,3 +381,16 @@ def test_half_a_name_among_the_values_read_hands_the_file_back(tmp_path, column)
     assert_handed_back(path, "half of an unquoted name")
     python, _ = both("plan", path, "--format", "json", *AS_OF)
     assert "the second half of a name" in python.stderr
+
+
+@pytest.mark.parametrize("assignments", [True, False])
+def test_a_duplicate_row_is_described_by_what_the_file_can_tell(tmp_path, assignments):
+    """With no assignment column, two posts alike in every column read cannot be told from a row written twice."""
+    header = ["Employee Number"] + (["Assignment Number"] if assignments else []) + ["Staff Group", "Grade", "Assignment Status", "FTE"]
+    row = ["111"] + (["111"] if assignments else []) + ["Nursing and Midwifery Registered", "Band 5", "Active Assignment", "0.5"]
+    path = tmp_path / "dup.csv"
+    path.write_text("\n".join(",".join(r) for r in (header, row, row, ["222"] + row[1:])) + "\n", encoding="utf-8")
+    python, duckdb = both("plan", path, "--format", "json", *AS_OF)
+    assert_same(python, duckdb)
+    assert ("with no assignment column" in python.stderr) is not assignments
+    assert ("same assignment" in python.stderr) is assignments
