@@ -278,10 +278,10 @@ def _emit(text: str, output: str | None, inputs: tuple[str, ...]) -> None:
 @click.pass_obj
 def plan(log, staff, fmt, output, suppress_below, **opts):
     """Plan the QI training each level needs, from the staff list STAFF (CSV, xlsx, or - for stdin)."""
+    fmt = _format(fmt, output)   # a bad -o is said before the staff list is read (a national file takes seconds)
     planset = _build(staff, opts, log)
     _publishable(planset, suppress_below)
     from qidose.render import render
-    fmt = _format(fmt, output)
     options = {"color": sys.stdout.isatty() and not os.environ.get("NO_COLOR") and not output} if fmt == "table" else {}
     options["suppress_below"] = suppress_below
     _emit(render(fmt, planset, **options), output, _inputs(staff, opts))
@@ -393,11 +393,11 @@ def compare(log, staff, scenario_files, set_values, fmt, output, **opts):
     """
     from qidose import scenarios as scenarios_mod
     from qidose.render import compare as compare_render
+    fmt = _format(fmt, output)   # before the staff list is read
     scenarios = [scenarios_mod.load(path) for path in scenario_files] + [scenarios_mod.parse_set(text)
                                                                          for text in set_values]
     comparison = scenarios_mod.compare(_request(staff, opts), scenarios)
     _inputs_checked(comparison.columns[0].planset, opts, log)
-    fmt = _format(fmt, output)
     color = fmt == "table" and sys.stdout.isatty() and not os.environ.get("NO_COLOR") and not output
     inputs = _inputs(staff, opts, *scenario_files)
     _emit(compare_render.render(comparison, fmt, color=color), output, inputs)

@@ -312,3 +312,10 @@ def test_doses_json_gives_e_learning_neither_a_cohort_size_nor_facilitators():
         else:
             assert m["cohort_size"] is None and m["facilitators_per_cohort"] is None, m["module"]
     assert any(m["delivery"] != "face_to_face" for m in modules)
+
+
+@pytest.mark.parametrize("command", ["plan", "compare"])
+def test_a_bad_output_name_is_said_before_the_staff_list_is_read(tmp_path, command):
+    """A national file takes seconds to read: an -o qidose cannot write is refused first."""
+    result = run(command, str(tmp_path / "not-there.csv"), "-o", str(tmp_path / "plan.xlsx"))
+    assert result.code == 2 and f"qidose {command} does not write .xlsx files" in result.stderr
