@@ -384,7 +384,8 @@ def test_a_chart_sheet_is_not_a_staff_list(tmp_path, run):
     assert ran.code == 2 and "--sheet 'Chart'" in ran.stderr and "chart" in ran.stderr
 
 
-@pytest.mark.parametrize("name, option", [("staff.xlsx", None), ("staff.XLSM", None), ("records.xlsx", "--trained")])
+@pytest.mark.parametrize("name, option", [("staff.xlsx", None), ("staff.XLSM", None), ("records.xlsx", "--trained"),
+                                          ("staff.csv", None), ("records.csv", "--trained")])   # saved under a .csv name
 def test_a_password_protected_workbook_says_so_and_what_to_do(tmp_path, run, name, option):
     """A workbook with a password to open is an OLE2 compound file (as an old .xls is), not a zip: it is named
     for what it is, with how to remove the password, not as a damaged zip (BadZipFile)."""
