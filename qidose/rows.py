@@ -34,14 +34,15 @@ _MAX_FTE = 2.0               # more than this on one assignment is a typing erro
 _SET_OF_REPEATS = 250_000   # fewer repeated people than this are looked up in a set (about 15 MB at most)
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b", re.IGNORECASE)
 _WORDS = re.compile(r"[^\W\d_]{2,}\s+[^\W\d_]{2,}")   # words, as an employee number never has ('Report produced')
-# The second half of a name written "Surname, Title Forename" without its quotes, split at its comma.
-_SPLIT_NAME = re.compile(r"\s+(mr|mrs|miss|ms|mx|dr|prof|professor|rev|revd|sir|dame|lady|lord)\b\.?(\s|$)", re.IGNORECASE)
+# The second half of a name written "Surname, Title Forename" without its quotes, split at its comma: a
+# space, a title as ESR writes it (not 'MS Service' or 'DR Screening'), then the forename.
+_SPLIT_NAME = re.compile(r"\s+(Mr|Mrs|Miss|Ms|Mx|Dr|Prof|Professor|Rev|Revd|Sir|Dame|Lady|Lord)\.?(\s+[A-Z]|$)")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _ODD_IDS = 0xFFFFFFFF        # employee numbers that are not small whole numbers count down from here
 _BITMAP = 1 << 27            # numbers below this (ESR's have 8 digits) get a bit each: 16 MB at most; larger ones a set
 _NOT_IN_POST = -1
 _UNKNOWN_STATUS = -2   # not in post either, but by a status the policy does not list: each such row is warned about
-_SHIFTED = -3          # values in the wrong columns (half of an unquoted name among them): each such row is skipped
+_SHIFTED = -3          # values in the wrong columns (half of an unquoted name): each such row is skipped, never cached
 # A row of a person with several rows, as the merge compares them (its code): assignment hash << 40 |
 # combination << 18 | FTE units << 2 | start category.
 COMBINATION = (1 << 22) - 1   # bits 18-39 of a row's code
@@ -79,8 +80,9 @@ class RowReader:
     """Reads rows into compact arrays and tallies, then counts them into a census (`census`)."""
 
     def __init__(self, config: Config, index: dict[str, int], by_index: int | None, diagnostics: Diagnostics,
-                 as_of: dt.date, source: RowSource, columns: int, range_number: int = 0):
+                 as_of: dt.date, source: RowSource, columns: int, range_number: int = 0, name_index: int | None = None):
         self.config, self.index, self.by_index = config, index, by_index
+        self.name_index = name_index   # the header's column of names (never read, but a name split at its comma shows there)
         self.columns = columns   # the header's cells: the cells of a row that needs no second look
         self.trailing: int | None = None   # the cells of every row, when the file ends each with separators
         self.trailing_line = 0             # the first row, which said so
@@ -181,13 +183,13 @@ class RowReader:
             key = values_of(cells)
             combination = combination_get(key)
             if combination is None:
-                combination = self._combination(key)
+                combination = self._combination(key, cells)
             if combination < 0:
                 self.not_in_post += 1
-                if combination == _UNKNOWN_STATUS:
-                    self._unknown_status()
-                elif combination == _SHIFTED:
+                if combination == _SHIFTED or combination == _UNKNOWN_STATUS and self._split_row(cells):
                     self._unquoted_name()
+                elif combination == _UNKNOWN_STATUS:
+                    self._unknown_status()
                 continue
             fte_raw = cells[fte_index]
             fte = fte_get(fte_raw)
@@ -218,7 +220,7 @@ class RowReader:
     # -- the rare paths of the loop ----------------------------------------------------------
     def _odd_width(self, cells: list[str], expected: int) -> list[str] | None:
         """A row with fewer cells than the header (padded), or more (None if its values are shifted)."""
-        if len(cells) < expected and half_a_name(cells):   # half a name, in a row whose empty last cells were left off
+        if len(cells) < expected and self._split_row(cells):   # half a name, in a row whose empty last cells were left off
             self.not_in_post += 1   # read, but not counted
             self._unquoted_name()
             return None
@@ -312,24 +314,26 @@ class RowReader:
         else:
             self.far_ids.add(number)
 
-    def _combination(self, key: tuple) -> int:
-        """A new combination: classify it once."""
+    def _combination(self, key: tuple, cells: list[str]) -> int:
+        """A new combination: classify it once (a row with half a name is judged row by row)."""
         key = tuple(map(sys.intern, key))   # shared strings: a national file has tens of thousands of keys
-        number = self.combination_of[key] = self._classify(key)
+        number = self._classify(key, cells)
+        if number != _SHIFTED:
+            self.combination_of[key] = number
         return number
 
-    def _classify(self, values: tuple[str, ...]) -> int:
+    def _classify(self, values: tuple[str, ...], cells: list[str]) -> int:
         values += ("",)   # a field the file does not have reads the empty cell added last
         status = self.status_of(values)
         in_post = self.in_post_of.get(status)
         if in_post is None:
             in_post = self.in_post_of[status] = self._in_post(status)
-        if in_post is not True:   # a status out of post; one the policy does not list may be a shifted row's
-            return _SHIFTED if in_post == _UNKNOWN_STATUS and half_a_name(values) else in_post
+        if in_post is not True:   # a status out of post (one the policy does not list is judged row by row)
+            return in_post
         role_key, qi_key, where = self.role_of(values), self.qi_key_of(values), self.place_of(values)
         level, qi, placed = self.level_of.get(role_key), self.qi_of.get(qi_key), self.placed.get(where)
         if level is None or qi is None or placed is None:   # a value not met before
-            if half_a_name(values):   # half of an unquoted name: the values are in the wrong columns (and not warned about)
+            if self._split_row(cells):   # half of an unquoted name: the values are in the wrong columns (not warned about)
                 return _SHIFTED
             if level is None:
                 level = self.level_of[role_key] = self._level(*role_key)
@@ -348,10 +352,15 @@ class RowReader:
         of post, or one it does not list at all (a typing error, a blank, or a row read in the wrong columns)."""
         if status is None or fold(status) in self.in_post:
             return True
-        if half_a_name((status,)):
-            return _SHIFTED
         known = self.config.staff_list.not_in_post
         return _NOT_IN_POST if known is None or fold(status) in known else _UNKNOWN_STATUS
+
+    def _split_row(self, cells: list[str]) -> bool:
+        """Whether a row's name was split at its comma (an unquoted 'Surname, Mr. Forename'): its cell after the
+        names starts like ' Mr. Forename' and its names cell has no comma (a file without a column of names
+        has no names to split). Asked only of unusual rows and new values, never in the per-row loop."""
+        n = self.name_index
+        return n is not None and len(cells) > n + 1 and "," not in cells[n] and half_a_name((cells[n + 1],))
 
     def _unknown_status(self) -> None:
         self.diagnostics.warn("status", self.source.line(), "an assignment status the policy does not list "
@@ -599,6 +608,7 @@ def half_a_name(values: Iterable[str]) -> bool:
     """Whether any of the values is the second half of a name split at its comma (' Mrs. Jo'): a row
     read from it has its values in the wrong columns. Both engines ask it."""
     return any(v[:1].isspace() and _SPLIT_NAME.match(v) for v in values)
+
 
 
 def whole_number(text: str) -> int | None:

@@ -61,7 +61,7 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
             by_index = _find_column(header, by)
             if by_index is None:
                 raise UsageError(_missing(source.name, by, header, f"the --by column {by!r}"))
-        reader = RowReader(config, index, by_index, diagnostics, as_of, source, len(header))
+        reader = RowReader(config, index, by_index, diagnostics, as_of, source, len(header), name_index=name_column(header))
         if not _read_in_ranges(reader, path, jobs, progress, trained or {}):
             reader.read()
     except ReadAgain:   # in one process this time; the progress bar counts the whole file again
@@ -144,6 +144,17 @@ def _role_at(words: list[str], role: str, i: int) -> bool:
     want = role.split()
     got = words[i:i + len(want)]
     return len(got) == len(want) and got[:-1] == want[:-1] and got[-1] in (want[-1], want[-1] + "s")
+
+
+# Headers of a column of people's names (folded): never read, but where an unquoted name splits its row.
+_NAME_HEADERS = frozenset({"fullname", "name", "names", "employeename", "employeefullname", "staffname", "personname",
+                           "assignmentname", "employee", "surname", "lastname", "familyname"})
+
+
+def name_column(header: list[str]) -> int | None:
+    """The header's column of people's names (the first), if it has one: rows.RowReader looks after it for
+    half of a name split at its comma."""
+    return next((i for i, h in enumerate(header) if fold(h) in _NAME_HEADERS), None)
 
 
 def header_refusal(by: str, never: frozenset[str]) -> str | None:

@@ -371,16 +371,22 @@ def test_a_status_the_policy_does_not_list_hands_the_file_back(tmp_path):
     assert "an assignment status the policy does not list" in python.stderr
 
 
-@pytest.mark.parametrize("column", ["Directorate", "Assignment Status", "Job Role"])
-def test_half_a_name_among_the_values_read_hands_the_file_back(tmp_path, column):
-    """A value that is the second half of an unquoted name (' Mrs. Q') means a shifted row, which the
-    plain path skips with a warning."""
+@pytest.mark.parametrize("left_off, warning", [(0, "more cells than the header"),
+                                               (1, "the second half of a name"),   # as wide as the header
+                                               (2, "the second half of a name")])
+def test_a_name_split_at_its_comma_hands_the_file_back(tmp_path, left_off, warning):
+    """An unquoted 'Surname, Mr. Forename' moves its row's later values a column along, however many of
+    its empty last cells are left off. The plain path skips the row, saying why."""
     def change(header, rows):
-        rows[-40][header.index(column)] = " Mrs. Q"
+        row = rows[-40]
+        name = header.index("Full Name")
+        surname, forename = row[name].split(",", 1)
+        row[name:name + 1] = [surname, forename]          # as a reader sees the name without its quotes
+        row[len(row) - left_off:] = []
     path = _small_with(tmp_path, change)
     assert_handed_back(path, "half of an unquoted name")
     python, _ = both("plan", path, "--format", "json", *AS_OF)
-    assert "the second half of a name" in python.stderr
+    assert warning in python.stderr
 
 
 @pytest.mark.parametrize("assignments", [True, False])

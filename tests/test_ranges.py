@@ -98,8 +98,9 @@ def _messy_rows(seed: int = 11):
             row[col["Assignment Status"]] = rng.choice(["Suspend No Pay", "Actve Assignment"])   # a typo is warned about
         else:
             del row[col["Notes"]:]   # a ragged row
-            if rng.random() < 0.5:   # a short row with half of an unquoted name: skipped
-                row[col["Directorate"]] = " Mrs. Zzyzx"
+            if rng.random() < 0.5:   # and its name without quotes, split at its comma: skipped
+                surname, forename = row[col["Full Name"]].split(",", 1)
+                row[col["Full Name"]:col["Full Name"] + 1] = [surname, forename]
     # one person at both ends of the file (two services, two QI roles), and a row repeated far away
     first, last = list(rows[3]), list(rows[3])
     last[col["Assignment Number"]] += "-2"

@@ -330,17 +330,20 @@ def test_an_unquoted_name_in_a_row_whose_last_cells_were_left_off_is_skipped(con
     assert "Zzyzx" not in "\n".join(result.diagnostics.lines())
 
 
-def test_half_a_name_in_a_column_qidose_reads_is_skipped_in_any_row(config, tmp_path):
-    """A row of the header's width whose service reads ' Mrs. Q' (a name split at its comma) is skipped;
-    values that merely start with a title ('Dr Gray's Hospital') are not halves of names."""
-    header = ["Employee Number", "Assignment Status", "Full Name", "Directorate", "Job Role", "Grade", "FTE", "QI Role"]
-    rows = [["501", "Active Assignment", "Zzyzx", " Mrs. Q", "Surgery", "Staff Nurse", "Band 5", "1"],
-            ["502", "Active Assignment", "Zzyzx, Mr. R", "Dr Gray's Hospital", "Staff Nurse", "Band 5", "1", ""],
-            ["503", " Mr Zzyzx", "Zzyzx", "Active Assignment", "Surgery", "Staff Nurse", "Band 5", "1"]]
+def test_half_a_name_after_the_names_column_is_skipped_in_any_row(config, tmp_path):
+    """A row of the header's width whose cell after the names reads ' Mrs. Q' and whose names cell lost its
+    comma (a name split at it) is skipped; values that merely start with a title, or with a space and a
+    word in capitals (' MS Specialist Nurse', ' DR Screening'), are values."""
+    header = ["Employee Number", "Assignment Status", "Full Name", "Directorate", "Job Role", "Position Title", "Grade", "FTE"]
+    rows = [["501", "Active Assignment", "Zzyzx", " Mrs. Q", "Surgery", "Staff Nurse", "Staff Nurse", "Band 5"],
+            ["502", "Active Assignment", "Zzyzx, Mr. R", "Dr Gray's Hospital", "Staff Nurse", "Staff Nurse", "Band 5", "1"],
+            ["503", "Active Assignment", "Zzyzx, Ms. S", "Neurology", "Nurse Specialist", " MS Specialist Nurse Band 6", "Band 6", "1"],
+            ["504", "Active Assignment", "Zzyzx, Mr. T", "Ophthalmology", "Screener", " DR Screening Grader", "Band 4", "1"],
+            ["505", "Active Assignment", "Zzyzx, Dr. U", " Mrs. Jo", "Staff Nurse", "Staff Nurse", "Band 5", "1"]]   # a comma: a value
     result = read(write(tmp_path, "width.csv", rows, header=header), config, as_of=AS_OF)
-    assert (result.whole.people, len(result.whole.services)) == (1, 1)
+    assert result.whole.people == 4
     assert list(result.diagnostics.warnings) == ["unquoted"]
-    assert result.diagnostics.warnings["unquoted"].rows == [2, 4]
+    assert result.diagnostics.warnings["unquoted"].rows == [2]
 
 
 def test_a_footer_line_with_a_comma_is_not_a_person(config, tmp_path):
