@@ -356,3 +356,10 @@ def test_a_footer_line_with_a_comma_is_not_a_person(config, tmp_path):
     assert result.whole.people == 4
     assert result.diagnostics.warnings["text"].rows == [6, 7]
     assert "Zebedee" not in "\n".join(result.diagnostics.lines())
+
+
+def test_a_terminated_assignment_is_out_of_post_without_a_warning(config, tmp_path):
+    rows = [[str(7200 + i), "", "", "Surgery", "", "Porter", "Porter", "Band 2", status, "1", "", "", ""]
+            for i, status in enumerate(["Active Assignment", "Terminate Assignment"])]
+    result = read(write(tmp_path, "leavers.csv", rows), config, as_of=AS_OF)
+    assert (result.whole.people, result.rows_read, dict(result.diagnostics.warnings)) == (1, 2, {})
