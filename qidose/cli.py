@@ -222,6 +222,8 @@ def _format(fmt, output, default="json", extensions=None, terminal="table"):
         if extensions is None:
             from qidose.render import EXTENSIONS as extensions
         suffix = os.path.splitext(output)[1].lower()
+        if not any(c.isalpha() for c in suffix):   # plan_26.11.2025 has no extension, only a date
+            suffix = ""
         if suffix and suffix not in extensions:   # plan.xlsx would hold JSON that Excel cannot open
             command = click.get_current_context().info_name
             raise UsageError(f"-o {output}: qidose {command} does not write {suffix} files; name it "

@@ -319,3 +319,11 @@ def test_a_bad_output_name_is_said_before_the_staff_list_is_read(tmp_path, comma
     """A national file takes seconds to read: an -o qidose cannot write is refused first."""
     result = run(command, str(tmp_path / "not-there.csv"), "-o", str(tmp_path / "plan.xlsx"))
     assert result.code == 2 and f"qidose {command} does not write .xlsx files" in result.stderr
+
+
+@pytest.mark.parametrize("command, start", [("plan", "{"), ("explain", "Policy: ")])
+def test_an_output_name_ending_in_a_date_has_no_extension(tmp_path, command, start):
+    """plan_26.11.2025 is a name with a date in it, not a file of type '.2025': the default format is written."""
+    out = tmp_path / f"{command}_26.11.2025"
+    result = run(command, str(DATA / "staff_tiny.csv"), "-o", str(out))
+    assert result.code == 0 and out.read_text(encoding="utf-8").startswith(start)
