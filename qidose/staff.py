@@ -104,8 +104,11 @@ _SURNAME_FIRST = re.compile(r"^[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?, ?[A-Z](?
 # (the half of an unquoted "Surname, Mr. Squirrel" that slid into the next column). One such value refuses the
 # column. The title must be written as one ('Dr', 'Dr.'; in capitals only in a value all in capitals), so that
 # 'MS Service' (multiple sclerosis), 'DR Screening' (diabetic retinopathy), 'Drive' and 'Professional' pass.
-# A place named after a person ("Dr Gray's Hospital") is refused too: it cannot be told from "Dr Quigley's
-# Clinic", and a refusal costs the analyst another column where a name let through is a breach.
+# A place named after a person ("Dr Gray's Hospital", "Sir Robert Peel Community Hospital", "Prof Services")
+# passes: a value ending in a word for a place or service (_PLACES) names the place, not someone on the list.
+_PLACES = frozenset({"hospital", "hospitals", "centre", "center", "unit", "units", "ward", "wards", "clinic", "clinics",
+                     "service", "services", "practice", "house", "wing", "building", "hospice", "home", "suite",
+                     "theatre", "theatres", "department", "institute", "trust", "site", "campus", "team"})
 _TITLES = ("Mr", "Mrs", "Miss", "Ms", "Mx", "Dr", "Prof", "Professor", "Rev", "Revd", "Sir", "Dame")
 _TITLED = re.compile(rf"(?<!\w)(?:{'|'.join(_TITLES)})(?:\.\s*|\s+)([^\W\d_])")
 _TITLED_CAPITALS = re.compile(rf"(?<!\w)(?:{'|'.join(t.upper() for t in _TITLES)})(?:\.\s*|\s+)([^\W\d_])")
@@ -113,6 +116,9 @@ _TITLED_CAPITALS = re.compile(rf"(?<!\w)(?:{'|'.join(t.upper() for t in _TITLES)
 
 def _titled(label: str) -> bool:
     """Whether a --by value holds a title before a capitalised word ('PA to Dr Quigley')."""
+    words = label.split()
+    if words and fold(words[-1]) in _PLACES:
+        return False   # a place named after someone
     pattern = _TITLED_CAPITALS if label.isupper() else _TITLED
     return any(m.group(1).isupper() for m in pattern.finditer(label))
 
@@ -129,6 +135,11 @@ _ROLE_WORDS = ("manager", "supervisor", "appraiser", "mentor", "assessor", "appr
 # counts only as the header's last word ('Named Consultant') or before one of _PERSON_SUFFIXES ('Consultant Code',
 # the NHS name for a consultant's GMC number).
 _LAST_ROLE_WORDS = ("consultant",)
+# ... but a role word followed by one of these describes the post or where it is, not its holder: 'Supervisor
+# Flag' (ESR's yes/no), 'Manager Level', 'Line Manager Directorate', 'Budget Holder Cost Centre'.
+_ROLE_QUALIFIERS = frozenset({"flag", "level", "grade", "band", "type", "directorate", "division", "department",
+                              "organisation", "organization", "org", "area", "site", "location", "cost", "costcentre",
+                              "specialty", "service", "indicator", "status"})
 
 
 def _header_words(header: str) -> list[str]:
@@ -171,7 +182,8 @@ def header_refusal(by: str, never: frozenset[str]) -> str | None:
               "or assignment column"
     else:
         for i in range(len(words)):
-            role = next((r for r in _ROLE_WORDS if _role_at(words, r, i)), None) or next(
+            role = next((r for r in _ROLE_WORDS if _role_at(words, r, i)
+                         and (words[i + len(r.split()):] or [""])[0] not in _ROLE_QUALIFIERS), None) or next(
                 (r for r in _LAST_ROLE_WORDS if _role_at(words, r, i)
                  and (i == len(words) - 1 or "".join(words[i + 1:]) in _PERSON_SUFFIXES)), None)
             if role:

@@ -263,11 +263,10 @@ def test_consultant_is_refused_as_the_person_and_passes_as_the_kind_of_post(tmp_
     ["Ward 1", "Ward 2", "PA to Dr Quuxley"],            # a post named after the person it serves
     ["Surgery", "Medicine", "Mr. Zebedee"],              # half of an unquoted "Surname, Mr. Forename"
     ["Surgery", "Mrs Ottoline"],
-    ["Surgery", "Dr.Quuxley's Clinic", "Medicine"],
-    ["Surgery", "Prof Grimthorpe Research Team"],
+    ["Surgery", "Dr.Quuxley's Firm", "Medicine"],
+    ["Surgery", "Secretary to Prof Grimthorpe"],
     ["Surgery", "Mx Quuxley", "Medicine"],
     ["SURGERY", "PA TO DR QUUXLEY"],                     # a value in capitals: a title in capitals
-    ["Medicine", "Dr Gray's Hospital"],                  # a place named after a person: refused too (see staff.py)
 ])
 def test_by_refuses_a_column_with_a_title_before_a_name_in_any_value(tmp_path, values):
     ran = by_both_engines(_team_csv(tmp_path, "Cost Centre", values), "Cost Centre")
@@ -318,3 +317,20 @@ def test_groups_that_differ_only_in_capitals_are_said_and_a_blank_group_is_label
     headings = [line for line in ran.stdout.splitlines() if line.startswith("## Directorate")]
     assert headings == ["## Directorate: (blank)", "## Directorate: Medicine", "## Directorate: Surgery",
                         "## Directorate: surgery"]
+
+
+@pytest.mark.parametrize("values", [
+    ["Medicine", "Dr Gray's Hospital"], ["Sir Robert Peel Community Hospital", "Medicine"],   # places named after people
+    ["Prof Services", "Medicine"], ["NEUROLOGY - MS SERVICE", "CARDIOLOGY"], ["Surgery", "Dr Quuxley's Clinic"]])
+def test_by_accepts_places_named_after_people(tmp_path, values):
+    """A value ending in a word for a place or service names the place, not someone on the list."""
+    ran = by_both_engines(_team_csv(tmp_path, "Cost Centre", values), "Cost Centre")
+    assert ran.code == 0, ran.stderr
+    assert {r["group"] for r in csv.DictReader(io.StringIO(ran.stdout))} == {"(whole organisation)", *values}
+
+
+@pytest.mark.parametrize("column", ["Supervisor Flag", "Manager Level", "Line Manager Directorate", "Budget Holder Cost Centre"])
+def test_by_accepts_a_role_word_that_describes_the_post(tmp_path, column):
+    """'Supervisor Flag' (ESR's yes/no) and 'Manager Level' hold no one's name."""
+    ran = by_both_engines(_team_csv(tmp_path, column, ["Yes", "No"]), column)
+    assert ran.code == 0, ran.stderr
