@@ -130,7 +130,8 @@ _PERSON_SUFFIXES = ("name", "fullname", "names", "id", "number", "employeenumber
 # names are written ('Reporting Manager', "Supervisor's Name", 'Budget Holder', 'Named Mentor'), so --by refuses
 # a header with one of these as whole words anywhere in it (plurals too). 'Line Manager' is a manager.
 _ROLE_WORDS = ("manager", "supervisor", "appraiser", "mentor", "assessor", "approver", "budget holder", "reports to",
-               "responsible officer", "business partner")
+               "responsible officer", "business partner", "lead", "leader", "matron", "coach", "sponsor", "champion",
+               "owner", "holder", "named nurse")
 # 'Consultant' is also a grade and a kind of post ('Consultant Specialty', 'Consultant Grade' hold no one), so it
 # counts only as the header's last word ('Named Consultant') or before one of _PERSON_SUFFIXES ('Consultant Code',
 # the NHS name for a consultant's GMC number).

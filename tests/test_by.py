@@ -237,7 +237,8 @@ def assert_refused(ran, column: str, values: list[str], why: str):
 @pytest.mark.parametrize("column", ["Manager's Name", "Supervisor's Name", "Supervisor\u2019s Name", "Managers' Name",
                                     "Reporting Manager", "Assignment Supervisor", "Approver", "Budget Holder",
                                     "ReportingManager", "Named Mentor", "Practice Assessor", "HR Business Partner",
-                                    "Reports To (Position)", "Responsible Officer Contact"])
+                                    "Reports To (Position)", "Responsible Officer Contact", "Clinical Lead", "QI Coach",
+                                    "Matron", "Team Leader", "Post Holder", "Cost Centre Owner"])
 def test_by_refuses_a_header_naming_a_role_towards_others(tmp_path, column):
     """Possessives, plurals, punctuation and CamelCase aside, a header with a word for someone's role towards
     others ('manager', 'supervisor', 'budget holder') holds people, written any way: 'Forename Surname' too."""
