@@ -110,14 +110,14 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
     text = _plain_csv(path, options)
     diagnostics = Diagnostics(path)
     try:
-        name, line, header, index, by_index = _header(path, text, config, options, by, diagnostics)
+        name, line, header, index, by_index, split_columns = _header(path, text, config, options, by, diagnostics)
     except QidoseError as e:
         raise Fallback(f"the header: {e}") from None
     except (UnicodeError, csv.Error):
         raise Fallback("the rows above the header do not read") from None
     _last_row(path, index["employee_id"])
     scan = _Scan(name, path, config, index, by_index, len(header), line, as_of or dt.date.today(), diagnostics,
-                 staff_mod.name_column(header))
+                 split_columns)
     whole, groups, unmatched = scan.run(trained or {}, progress)
     if staff_mod.group_refusal(by, groups, whole.people):
         raise Fallback("--by a column that identifies people")   # the plain path refuses it
@@ -195,19 +195,20 @@ def _header(path, text, config, options, by, diagnostics):
         by_index = staff_mod._find_column(header, by)
         if by_index is None or staff_mod._identifies_people(by, config.staff_list.never_group_by):
             raise Fallback(f"--by {by!r}")   # the plain path says what is wrong
-    return source.name, line, header, index, by_index
+    split_columns = staff_mod.split_name_columns(source, line, [i for i in [*index.values(), by_index] if i is not None])
+    return source.name, line, header, index, by_index, split_columns
 
 
 # -- the scans -----------------------------------------------------------------------------------
 
 class _Scan:
     def __init__(self, name, path, config: Config, index, by_index, width, header_line, as_of, diagnostics,
-                 name_index=None):
+                 split_columns=()):
         import duckdb
         self.duckdb = duckdb
         self.name, self.path, self.config, self.index, self.by_index = name, path, config, index, by_index
         self.width, self.header_line, self.as_of, self.diagnostics = width, header_line, as_of, diagnostics
-        self.name_index = name_index if name_index is not None and name_index + 1 < width else None
+        self.split_columns = split_columns
         self.year_ago = as_of - dt.timedelta(days=365)
         self.classifier = Classifier(config)
         self.role_order = config.role_order   # a level's number: min() over a person's rows is the highest
@@ -264,9 +265,9 @@ class _Scan:
 
     # scan 1: distinct combinations ---------------------------------------------------------------
     def _discover(self) -> None:
-        names = self.name_index   # a name split at its comma: its names cell without the comma, a title after it
-        split = ("false" if names is None else f"NOT contains(coalesce(c{names}, ''), ',') "
-                 f"AND regexp_matches(coalesce(c{names + 1}, ''), '{_SPLIT_SQL}')")
+        # a name split at its comma (staff.split_name_columns): a names cell without its comma, a title after it
+        split = " OR ".join(f"(NOT contains(coalesce(c{i}, ''), ',') AND regexp_matches(coalesce(c{i + 1}, ''), "
+                            f"'{_SPLIT_SQL}'))" for i in self.split_columns) or "false"
         rows = self.con.execute(f"""
             SELECT hash({_KEYS}), {_KEYS}, count(*), count(*) FILTER (WHERE longer), count(*) FILTER (WHERE shorter),
                    count(*) FILTER (WHERE split)

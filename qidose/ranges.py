@@ -216,7 +216,7 @@ def _read_range(reader: RowReader, path: str, start: int, stop: int | None, numb
     then, told who has rows in other ranges too, merge its other people and send what it counted."""
     source = open_range(path, reader.source.dialect, start, stop)
     child = RowReader(reader.config, reader.index, reader.by_index, Diagnostics(reader.diagnostics.source),
-                      reader.as_of, source, reader.columns, number, reader.name_index)
+                      reader.as_of, source, reader.columns, number, reader.split_columns)
     child.read()
     # the bitmap's bytes in use only: ESR's employee numbers start in the millions
     first = len(child.seen) - len(child.seen.lstrip(b"\0"))

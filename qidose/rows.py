@@ -42,7 +42,6 @@ _ODD_IDS = 0xFFFFFFFF        # employee numbers that are not small whole numbers
 _BITMAP = 1 << 27            # numbers below this (ESR's have 8 digits) get a bit each: 16 MB at most; larger ones a set
 _NOT_IN_POST = -1
 _UNKNOWN_STATUS = -2   # not in post either, but by a status the policy does not list: each such row is warned about
-_SHIFTED = -3          # values in the wrong columns (half of an unquoted name): each such row is skipped, never cached
 # A row of a person with several rows, as the merge compares them (its code): assignment hash << 40 |
 # combination << 18 | FTE units << 2 | start category.
 COMBINATION = (1 << 22) - 1   # bits 18-39 of a row's code
@@ -80,9 +79,10 @@ class RowReader:
     """Reads rows into compact arrays and tallies, then counts them into a census (`census`)."""
 
     def __init__(self, config: Config, index: dict[str, int], by_index: int | None, diagnostics: Diagnostics,
-                 as_of: dt.date, source: RowSource, columns: int, range_number: int = 0, name_index: int | None = None):
+                 as_of: dt.date, source: RowSource, columns: int, range_number: int = 0,
+                 split_columns: tuple[int, ...] = ()):
         self.config, self.index, self.by_index = config, index, by_index
-        self.name_index = name_index   # the header's column of names (never read, but a name split at its comma shows there)
+        self.split_columns = split_columns   # columns of names an unquoted comma can split (staff.split_name_columns)
         self.columns = columns   # the header's cells: the cells of a row that needs no second look
         self.trailing: int | None = None   # the cells of every row, when the file ends each with separators
         self.trailing_line = 0             # the first row, which said so
@@ -162,12 +162,18 @@ class RowReader:
             expected += 1
         highest = _ODD_IDS - (1 << 24)
         width = expected   # a row of another width has a second look: the header's, or every row's (trailing)
+        names = self.split_columns
+        first_names, several = (names[0] if names else 0), len(names) > 1
         for cells in rows:
             if len(cells) != width:
                 cells = self._odd_width(cells, expected)
                 width = self.trailing or expected
                 if cells is None:
                     continue
+            if names and ("," not in cells[first_names] or several) and self._split_row(cells):   # moved along
+                self.not_in_post += 1   # read, but not counted
+                self._unquoted_name()
+                continue
             eid = cells[id_index]
             try:
                 number = int(eid)
@@ -183,12 +189,10 @@ class RowReader:
             key = values_of(cells)
             combination = combination_get(key)
             if combination is None:
-                combination = self._combination(key, cells)
+                combination = self._combination(key)
             if combination < 0:
                 self.not_in_post += 1
-                if combination == _SHIFTED or combination == _UNKNOWN_STATUS and self._split_row(cells):
-                    self._unquoted_name()
-                elif combination == _UNKNOWN_STATUS:
+                if combination == _UNKNOWN_STATUS:
                     self._unknown_status()
                 continue
             fte_raw = cells[fte_index]
@@ -220,7 +224,7 @@ class RowReader:
     # -- the rare paths of the loop ----------------------------------------------------------
     def _odd_width(self, cells: list[str], expected: int) -> list[str] | None:
         """A row with fewer cells than the header (padded), or more (None if its values are shifted)."""
-        if len(cells) < expected and self._split_row(cells):   # half a name, in a row whose empty last cells were left off
+        if len(cells) < expected and self.split_columns and self._split_row(cells):   # its empty last cells left off too
             self.not_in_post += 1   # read, but not counted
             self._unquoted_name()
             return None
@@ -314,27 +318,23 @@ class RowReader:
         else:
             self.far_ids.add(number)
 
-    def _combination(self, key: tuple, cells: list[str]) -> int:
-        """A new combination: classify it once (a row with half a name is judged row by row)."""
+    def _combination(self, key: tuple) -> int:
+        """A new combination: classify it once."""
         key = tuple(map(sys.intern, key))   # shared strings: a national file has tens of thousands of keys
-        number = self._classify(key, cells)
-        if number != _SHIFTED:
-            self.combination_of[key] = number
+        number = self.combination_of[key] = self._classify(key)
         return number
 
-    def _classify(self, values: tuple[str, ...], cells: list[str]) -> int:
+    def _classify(self, values: tuple[str, ...]) -> int:
         values += ("",)   # a field the file does not have reads the empty cell added last
         status = self.status_of(values)
         in_post = self.in_post_of.get(status)
         if in_post is None:
             in_post = self.in_post_of[status] = self._in_post(status)
-        if in_post is not True:   # a status out of post (one the policy does not list is judged row by row)
+        if in_post is not True:   # a status out of post, listed or not
             return in_post
         role_key, qi_key, where = self.role_of(values), self.qi_key_of(values), self.place_of(values)
         level, qi, placed = self.level_of.get(role_key), self.qi_of.get(qi_key), self.placed.get(where)
         if level is None or qi is None or placed is None:   # a value not met before
-            if self._split_row(cells):   # half of an unquoted name: the values are in the wrong columns (not warned about)
-                return _SHIFTED
             if level is None:
                 level = self.level_of[role_key] = self._level(*role_key)
             if qi is None:
@@ -356,11 +356,12 @@ class RowReader:
         return _NOT_IN_POST if known is None or fold(status) in known else _UNKNOWN_STATUS
 
     def _split_row(self, cells: list[str]) -> bool:
-        """Whether a row's name was split at its comma (an unquoted 'Surname, Mr. Forename'): its cell after the
-        names starts like ' Mr. Forename' and its names cell has no comma (a file without a column of names
-        has no names to split). Asked only of unusual rows and new values, never in the per-row loop."""
-        n = self.name_index
-        return n is not None and len(cells) > n + 1 and "," not in cells[n] and half_a_name((cells[n + 1],))
+        """Whether a name in the row was split at its comma (an unquoted 'Surname, Mr. Forename'): a column of
+        names (self.split_columns) holds no comma, and the cell after it starts like ' Mr. Forename'."""
+        for i in self.split_columns:
+            if len(cells) > i + 1 and "," not in cells[i] and half_a_name((cells[i + 1],)):
+                return True
+        return False
 
     def _unknown_status(self) -> None:
         self.diagnostics.warn("status", self.source.line(), "an assignment status the policy does not list "

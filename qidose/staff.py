@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import io
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -61,7 +63,9 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
             by_index = _find_column(header, by)
             if by_index is None:
                 raise UsageError(_missing(source.name, by, header, f"the --by column {by!r}"))
-        reader = RowReader(config, index, by_index, diagnostics, as_of, source, len(header), name_index=name_column(header))
+        read_columns = [i for i in [*index.values(), by_index] if i is not None]
+        reader = RowReader(config, index, by_index, diagnostics, as_of, source, len(header),
+                           split_columns=split_name_columns(source, header_row, read_columns))
         if not _read_in_ranges(reader, path, jobs, progress, trained or {}):
             reader.read()
     except ReadAgain:   # in one process this time; the progress bar counts the whole file again
@@ -104,11 +108,11 @@ _SURNAME_FIRST = re.compile(r"^[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?, ?[A-Z](?
 # (the half of an unquoted "Surname, Mr. Squirrel" that slid into the next column). One such value refuses the
 # column. The title must be written as one ('Dr', 'Dr.'; in capitals only in a value all in capitals), so that
 # 'MS Service' (multiple sclerosis), 'DR Screening' (diabetic retinopathy), 'Drive' and 'Professional' pass.
-# A place named after a person ("Dr Gray's Hospital", "Sir Robert Peel Community Hospital", "Prof Services")
-# passes: a value ending in a word for a place or service (_PLACES) names the place, not someone on the list.
-_PLACES = frozenset({"hospital", "hospitals", "centre", "center", "unit", "units", "ward", "wards", "clinic", "clinics",
-                     "service", "services", "practice", "house", "wing", "building", "hospice", "home", "suite",
-                     "theatre", "theatres", "department", "institute", "trust", "site", "campus", "team"})
+# A building named after a person ("Dr Gray's Hospital", "Sir Robert Peel Community Hospital") passes: a value
+# ending in a word for a building (_PLACES) names the building. Teams, services, clinics and practices are named
+# after the consultants and GPs who run them ("Mr Lark Team", "Dr Okonjo Clinic"): those are refused.
+_PLACES = frozenset({"hospital", "hospitals", "hospice", "infirmary", "centre", "center", "house", "wing", "building",
+                     "campus", "institute"})
 _TITLES = ("Mr", "Mrs", "Miss", "Ms", "Mx", "Dr", "Prof", "Professor", "Rev", "Revd", "Sir", "Dame")
 _TITLED = re.compile(rf"(?<!\w)(?:{'|'.join(_TITLES)})(?:\.\s*|\s+)([^\W\d_])")
 _TITLED_CAPITALS = re.compile(rf"(?<!\w)(?:{'|'.join(t.upper() for t in _TITLES)})(?:\.\s*|\s+)([^\W\d_])")
@@ -140,7 +144,9 @@ _LAST_ROLE_WORDS = ("consultant",)
 # Flag' (ESR's yes/no), 'Manager Level', 'Line Manager Directorate', 'Budget Holder Cost Centre'.
 _ROLE_QUALIFIERS = frozenset({"flag", "level", "grade", "band", "type", "directorate", "division", "department",
                               "organisation", "organization", "org", "area", "site", "location", "cost", "costcentre",
-                              "specialty", "service", "indicator", "status"})
+                              "specialty", "service", "indicator", "status", "employer", "commissioner", "provider",
+                              "group", "cohort", "ward", "unit", "team", "trust", "hospital", "ccg", "icb", "locality",
+                              "region", "role", "category", "business"})
 
 
 def _header_words(header: str) -> list[str]:
@@ -158,15 +164,24 @@ def _role_at(words: list[str], role: str, i: int) -> bool:
     return len(got) == len(want) and got[:-1] == want[:-1] and got[-1] in (want[-1], want[-1] + "s")
 
 
-# Headers of a column of people's names (folded): never read, but where an unquoted name splits its row.
-_NAME_HEADERS = frozenset({"fullname", "name", "names", "employeename", "employeefullname", "staffname", "personname",
-                           "assignmentname", "employee", "surname", "lastname", "familyname"})
-
-
-def name_column(header: list[str]) -> int | None:
-    """The header's column of people's names (the first), if it has one: rows.RowReader looks after it for
-    half of a name split at its comma."""
-    return next((i for i, h in enumerate(header) if fold(h) in _NAME_HEADERS), None)
+def split_name_columns(source: RowSource, header_row: int, read: list[int]) -> tuple[int, ...]:
+    """The columns where an unquoted name can split its row: in a comma-separated file, those most of whose
+    values in the first rows are names as ESR writes them ('Surname, Title Forename'), with a column qidose
+    reads after them (before them, a split moves nothing qidose reads). Read from the file's first 64 KB,
+    whatever the header calls them ('Full Name', 'Line Manager'). Both engines and every range use these."""
+    if source.sheets or source.delimiter != "," or not source.head or not read:
+        return ()
+    reader = csv.reader(io.StringIO(source.head, newline=""))
+    try:
+        rows = [row for row in itertools.islice(reader, header_row + 50) if reader.line_num > header_row]
+    except csv.Error:
+        return ()
+    columns = []
+    for i in range(max(read)):
+        values = [row[i] for row in rows if len(row) > i and row[i].strip()]
+        if len(values) >= 3 and 2 * sum(1 for v in values if _PERSON.match(v)) > len(values):
+            columns.append(i)
+    return tuple(columns)
 
 
 def header_refusal(by: str, never: frozenset[str]) -> str | None:

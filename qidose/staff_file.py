@@ -54,6 +54,8 @@ class RowSource:
     # and how to make this source end at a byte offset. None for stdin, xlsx, UTF-16 and files with NULs.
     dialect: tuple[str, str] | None = None
     stop_at: Callable[[int], bool] | None = None
+    head: str = ""                                   # a delimited file's first 64 KB, decoded (its first rows)
+    delimiter: str | None = None                     # a delimited file's separator
 
 
 
@@ -135,7 +137,7 @@ def _csv_source(raw, name: str, path: Path | None, options: ReadOptions) -> RowS
     splittable = path is not None and "\x00" not in text and codecs.lookup(encoding).name in _BYTE_SAFE
     return RowSource(name, csv_rows.rows, csv_rows.line_num, explain, size,
                      dialect=(encoding, delimiter) if splittable else None,
-                     stop_at=rejoined.stop_at if splittable else None)
+                     stop_at=rejoined.stop_at if splittable else None, head=text, delimiter=delimiter)
 
 
 def open_range(path: str, dialect: tuple[str, str], start: int, stop: int | None, first_line: int = 0) -> RowSource:

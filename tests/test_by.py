@@ -265,6 +265,7 @@ def test_consultant_is_refused_as_the_person_and_passes_as_the_kind_of_post(tmp_
     ["Surgery", "Medicine", "Mr. Zebedee"],              # half of an unquoted "Surname, Mr. Forename"
     ["Surgery", "Mrs Ottoline"],
     ["Surgery", "Dr.Quuxley's Firm", "Medicine"],
+    ["Mr Quuxley Team", "Medicine"], ["Surgery", "Dr Quuxley Clinic"], ["PA to Dr Quuxley Service", "Surgery"],   # run by them
     ["Surgery", "Secretary to Prof Grimthorpe"],
     ["Surgery", "Mx Quuxley", "Medicine"],
     ["SURGERY", "PA TO DR QUUXLEY"],                     # a value in capitals: a title in capitals
@@ -321,16 +322,17 @@ def test_groups_that_differ_only_in_capitals_are_said_and_a_blank_group_is_label
 
 
 @pytest.mark.parametrize("values", [
-    ["Medicine", "Dr Gray's Hospital"], ["Sir Robert Peel Community Hospital", "Medicine"],   # places named after people
-    ["Prof Services", "Medicine"], ["NEUROLOGY - MS SERVICE", "CARDIOLOGY"], ["Surgery", "Dr Quuxley's Clinic"]])
-def test_by_accepts_places_named_after_people(tmp_path, values):
-    """A value ending in a word for a place or service names the place, not someone on the list."""
+    ["Medicine", "Dr Gray's Hospital"], ["Sir Robert Peel Community Hospital", "Medicine"],   # buildings named after people
+    ["St Quuxley's Hospice", "Medicine"], ["Surgery", "Dr Quuxley Centre"]])
+def test_by_accepts_buildings_named_after_people(tmp_path, values):
+    """A value ending in a word for a building names the building, not someone on the list."""
     ran = by_both_engines(_team_csv(tmp_path, "Cost Centre", values), "Cost Centre")
     assert ran.code == 0, ran.stderr
     assert {r["group"] for r in csv.DictReader(io.StringIO(ran.stdout))} == {"(whole organisation)", *values}
 
 
-@pytest.mark.parametrize("column", ["Supervisor Flag", "Manager Level", "Line Manager Directorate", "Budget Holder Cost Centre"])
+@pytest.mark.parametrize("column", ["Supervisor Flag", "Manager Level", "Line Manager Directorate", "Budget Holder Cost Centre",
+                                    "Lead Employer", "Coach Cohort", "Lead Commissioner", "Matron Group"])
 def test_by_accepts_a_role_word_that_describes_the_post(tmp_path, column):
     """'Supervisor Flag' (ESR's yes/no) and 'Manager Level' hold no one's name."""
     ran = by_both_engines(_team_csv(tmp_path, column, ["Yes", "No"]), column)

@@ -11,6 +11,7 @@ from qidose import config as config_mod
 from qidose.classify import band_code
 from qidose.errors import ConfigError, UsageError
 from qidose.staff import read
+from qidose.staff_file import ReadOptions
 
 AS_OF = dt.date(2026, 10, 1)
 HEADER = ["Employee Number", "Assignment Number", "Full Name", "Directorate", "Staff Group", "Job Role",
@@ -363,3 +364,39 @@ def test_a_terminated_assignment_is_out_of_post_without_a_warning(config, tmp_pa
             for i, status in enumerate(["Active Assignment", "Terminate Assignment"])]
     result = read(write(tmp_path, "leavers.csv", rows), config, as_of=AS_OF)
     assert (result.whole.people, result.rows_read, dict(result.diagnostics.warnings)) == (1, 2, {})
+
+
+def _split_case(tmp_path, header, rows, name="split.csv", sep=","):
+    path = tmp_path / name
+    path.write_text("\n".join(sep.join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_a_name_split_under_any_header_is_found_by_the_shape_of_the_names(config, tmp_path):
+    """No Full Name column: 'Line Manager' holds names written as ESR writes them, and one unquoted one moves
+    its row's Directorate along. Forename-first names, and a cell after them starting ' Dr ...', move nothing."""
+    header = ["Employee Number", "Line Manager", "Directorate", "Job Role", "Grade", "Assignment Status", "FTE"]
+    rows = [[str(800 + i), '"Zzyzx, Mr. P"', "Surgery", "Staff Nurse", "Band 5", "Active Assignment", "1"] for i in range(4)]
+    rows.insert(2, ["899", "Zzyzx", " Mr. Q", "Surgery", "Staff Nurse", "Band 5", "Active Assignment"])   # its FTE left off
+    result = read(_split_case(tmp_path, header, rows), config, as_of=AS_OF)
+    assert (result.whole.people, len(result.whole.services)) == (4, 1)
+    assert result.diagnostics.warnings["unquoted"].rows == [4]
+    header = ["Employee Number", "Employee Name", "Educational Supervisor", "Directorate", "Job Role", "Grade", "FTE"]
+    rows = [[str(900 + i), f"Jo Zzyzx{i}", " Dr Amaka Zzyzx", "Surgery", "Staff Nurse", "Band 5", "1"] for i in range(5)]
+    result = read(_split_case(tmp_path, header, rows, "forename.csv"), config, as_of=AS_OF)
+    assert result.whole.people == 5 and "unquoted" not in result.diagnostics.warnings
+
+
+@pytest.mark.parametrize("layout", ["names last", "semicolons"])
+def test_a_row_with_a_name_that_cannot_move_what_is_read_is_counted(config, tmp_path, layout):
+    """Names after every column read: an unquoted one moves nothing read, so the row is counted. With
+    another separator a comma cannot split a cell at all."""
+    header = ["Employee Number", "Directorate", "Job Role", "Grade", "Assignment Status", "FTE", "Full Name", "Known As"]
+    rows = [[str(700 + i), "Surgery", "Staff Nurse", "Band 5", "Active Assignment", "1", '"Zzyzx, Mr. P"', ""] for i in range(4)]
+    rows.append(["799", "Surgery", "Staff Nurse", "Band 5", "Active Assignment", "1", "Zzyzx", " Mr. Q"])
+    sep = ";" if layout == "semicolons" else ","
+    if layout == "semicolons":
+        header = ["Employee Number", "Full Name", "Next", "Directorate", "Job Role", "Grade", "Assignment Status", "FTE"]
+        rows = [[r[0], r[6].strip('"'), "", *r[1:6]] for r in rows[:4]] + [["799", "Zzyzx", " Mr. Q", "Surgery", "Staff Nurse", "Band 5", "Active Assignment", "1"]]
+    result = read(_split_case(tmp_path, header, rows, sep=sep), config, ReadOptions(delimiter=sep), as_of=AS_OF)
+    assert result.whole.people == 5 and "unquoted" not in result.diagnostics.warnings
