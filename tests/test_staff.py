@@ -400,3 +400,16 @@ def test_a_row_with_a_name_that_cannot_move_what_is_read_is_counted(config, tmp_
         rows = [[r[0], r[6].strip('"'), "", *r[1:6]] for r in rows[:4]] + [["799", "Zzyzx", " Mr. Q", "Surgery", "Staff Nurse", "Band 5", "Active Assignment", "1"]]
     result = read(_split_case(tmp_path, header, rows, sep=sep), config, ReadOptions(delimiter=sep), as_of=AS_OF)
     assert result.whole.people == 5 and "unquoted" not in result.diagnostics.warnings
+
+
+@pytest.mark.parametrize("odd", ["blank names first", "NULs"])
+def test_the_names_columns_are_found_past_blank_names_and_through_nuls(config, tmp_path, odd):
+    """The names are judged over the file's first 64 KB, as its rows are read (without NULs): 60 rows with no
+    name, or a NUL after every name's comma, still leave a split name found and its row skipped."""
+    header = ["Employee Number", "Full Name", "Directorate", "Job Role", "Grade", "Assignment Status", "FTE", "QI Role"]
+    rows = [[str(600 + i), "" if odd == "blank names first" and i < 60 else f'"Zzyzx,{chr(0) if odd == "NULs" else ""} Mr. P{i}"',
+             "Surgery", "Staff Nurse", "Band 5", "Active Assignment", "1", ""] for i in range(80)]
+    rows[70] = ["670", "Zzyzx", " Mr. Q", "Surgery", "Staff Nurse", "Band 5", "Active Assignment", "1"]   # QI Role left off
+    result = read(_split_case(tmp_path, header, rows), config, as_of=AS_OF)
+    assert result.whole.people == 79
+    assert result.diagnostics.warnings["unquoted"].rows == [72]
