@@ -21,7 +21,7 @@ import sys
 from array import array
 from itertools import chain, compress
 from operator import itemgetter
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from qidose.census import FTE_UNIT, Census, add_people, place
 from qidose.classify import Classifier, band_code
@@ -332,15 +332,18 @@ class RowReader:
             in_post = self.in_post_of[status] = self._in_post(status)
         if in_post is not True:   # a status out of post, listed or not
             return in_post
-        role_key, qi_key, where = self.role_of(values), self.qi_key_of(values), self.place_of(values)
-        level, qi, placed = self.level_of.get(role_key), self.qi_of.get(qi_key), self.placed.get(where)
-        if level is None or qi is None or placed is None:   # a value not met before
-            if level is None:
-                level = self.level_of[role_key] = self._level(*role_key)
-            if qi is None:
-                qi = self.qi_of[qi_key] = self._qi(*qi_key)
-            if placed is None:
-                placed = self.placed[where] = place(*where)
+        role_key = self.role_of(values)
+        level = self.level_of.get(role_key)
+        if level is None:
+            level = self.level_of[role_key] = self._level(*role_key)
+        qi_key = self.qi_key_of(values)
+        qi = self.qi_of.get(qi_key)
+        if qi is None:
+            qi = self.qi_of[qi_key] = self._qi(*qi_key)
+        where = self.place_of(values)
+        placed = self.placed.get(where)
+        if placed is None:
+            placed = self.placed[where] = place(*where)
         self.combinations.append(Combination(level, qi[0], qi[1], *placed))
         self.check_limit()
         self.people.extend((0, 0, 0, 0))
@@ -359,7 +362,7 @@ class RowReader:
         """Whether a name in the row was split at its comma (an unquoted 'Surname, Mr. Forename'): a column of
         names (self.split_columns) holds no comma, and the cell after it starts like ' Mr. Forename'."""
         for i in self.split_columns:
-            if len(cells) > i + 1 and "," not in cells[i] and half_a_name((cells[i + 1],)):
+            if len(cells) > i + 1 and "," not in cells[i] and half_a_name(cells[i + 1]):
                 return True
         return False
 
@@ -605,11 +608,9 @@ def duplicate_words(assignments: bool) -> str:
             "assignment column, two such posts cannot be told from one row written twice)")
 
 
-def half_a_name(values: Iterable[str]) -> bool:
-    """Whether any of the values is the second half of a name split at its comma (' Mrs. Jo'): a row
-    read from it has its values in the wrong columns. Both engines ask it."""
-    return any(v[:1].isspace() and _SPLIT_NAME.match(v) for v in values)
-
+def half_a_name(cell: str) -> bool:
+    """Whether a cell is the second half of a name split at its comma (' Mrs. Jo')."""
+    return cell[:1].isspace() and _SPLIT_NAME.match(cell) is not None
 
 
 def whole_number(text: str) -> int | None:

@@ -10,7 +10,6 @@ import csv
 import datetime as dt
 import difflib
 import io
-import itertools
 import re
 from dataclasses import dataclass
 
