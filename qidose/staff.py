@@ -165,9 +165,9 @@ def _role_at(words: list[str], role: str, i: int) -> bool:
 
 def split_name_columns(source: RowSource, header_row: int, read: list[int]) -> tuple[int, ...]:
     """The columns where an unquoted name can split its row: in a comma-separated file, those most of whose
-    values in its first 64 KB are names as ESR writes them ('Surname, Title Forename'), with a column qidose
-    reads after them (before them, a split moves nothing qidose reads). Read from the file's first 64 KB,
-    whatever the header calls them ('Full Name', 'Line Manager'). Both engines and every range use these."""
+    values in its first 64 KB are names as ESR writes them ('Surname, Title Forename'), whatever the header
+    calls them ('Full Name', 'Line Manager'), with a column qidose reads after them (before them, a split
+    moves nothing qidose reads). Both engines and every range use these."""
     if source.sheets or source.delimiter != "," or not source.head or not read:
         return ()
     reader = csv.reader(io.StringIO(source.head.replace("\x00", ""), newline=""))   # as the rows are read: no NULs
