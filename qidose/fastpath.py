@@ -40,7 +40,7 @@ from qidose.diagnostics import Diagnostics, Warning_
 from qidose.errors import QidoseError
 from qidose.census import FTE_UNIT, Census, add_people, place
 from qidose.staff import StaffList
-from qidose.rows import duplicate_words, parse_date, parse_fte, whole_number
+from qidose.rows import TITLES, duplicate_words, parse_date, parse_fte, whole_number
 from qidose.staff_file import ReadOptions, open_rows
 
 AUTO_BYTES = 50 * 2**20   # --engine auto: files larger than this go to duckdb (see benchmarks/README.md)
@@ -59,7 +59,7 @@ _KEYS = ", ".join(_KEY)
 _PLAIN_NUMBER = "CAST(TRY_CAST(eid AS BIGINT) AS VARCHAR) IS NOT DISTINCT FROM eid AND TRY_CAST(eid AS BIGINT) >= 0"
 # A looser form of rows.half_a_name for duckdb's regular expressions (which take \s for ASCII spaces only):
 # any cell it misses, the plain path's test misses too.
-_SPLIT_SQL = r"^[^0-9A-Za-z]+(Mr|Mrs|Miss|Ms|Mx|Dr|Prof|Professor|Rev|Revd|Sir|Dame|Lady|Lord)"
+_SPLIT_SQL = rf"^[^0-9A-Za-z]+({'|'.join(TITLES)})"
 _NO_CELL = "\x01qidose: no cell\x01"   # duckdb's NULL: a row's cells past its end (an empty cell is '')
 _ID_LIMIT = 0xFFFFFFFF - (1 << 24)   # the plain path keeps larger numbers as text: identical keys either way
 # Spaces or tabs between a quote and its comma or line end: duckdb reads such a cell as quoted, Python's
@@ -193,10 +193,9 @@ def _header(path, text, config, options, by, diagnostics):
     by_index = None
     if by is not None:
         by_index = staff_mod._find_column(header, by)
-        if by_index is None or staff_mod._identifies_people(by, config.staff_list.never_group_by):
+        if by_index is None or staff_mod.header_refusal(by, config.staff_list.never_group_by):
             raise Fallback(f"--by {by!r}")   # the plain path says what is wrong
-    split_columns = staff_mod.split_name_columns(source, line, [i for i in [*index.values(), by_index] if i is not None])
-    return source.name, line, header, index, by_index, split_columns
+    return source.name, line, header, index, by_index, staff_mod.split_name_columns(source, line, index, by_index)
 
 
 # -- the scans -----------------------------------------------------------------------------------
@@ -301,7 +300,6 @@ class _Scan:
         """Each distinct combination: its level, QI role, training, service and group, worked out once."""
         if len(keys) > _COMBINATIONS:
             raise Fallback("too many distinct combinations")
-
         words = self.config.staff_list.band_words
         levels, qis, places = {}, {}, {}
         self.combinations = []

@@ -34,9 +34,11 @@ _MAX_FTE = 2.0               # more than this on one assignment is a typing erro
 _SET_OF_REPEATS = 250_000   # fewer repeated people than this are looked up in a set (about 15 MB at most)
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b", re.IGNORECASE)
 _WORDS = re.compile(r"[^\W\d_]{2,}\s+[^\W\d_]{2,}")   # words, as an employee number never has ('Report produced')
-# The second half of a name written "Surname, Title Forename" without its quotes, split at its comma: a
-# space, a title as ESR writes it (not 'MS Service' or 'DR Screening'), then the forename.
-_SPLIT_NAME = re.compile(r"\s+(Mr|Mrs|Miss|Ms|Mx|Dr|Prof|Professor|Rev|Revd|Sir|Dame|Lady|Lord)\.?(\s+[A-Z]|$)")
+# Personal titles as ESR writes them in "Surname, Title Forename" (staff.py and fastpath.py build on them too).
+TITLES = ("Mr", "Mrs", "Miss", "Ms", "Mx", "Dr", "Prof", "Professor", "Rev", "Revd", "Sir", "Dame", "Lady", "Lord")
+# The second half of such a name written without its quotes, split at its comma: a space, a title as ESR
+# writes it (not 'MS Service' or 'DR Screening'), then the forename.
+_SPLIT_NAME = re.compile(rf"\s+({'|'.join(TITLES)})\.?(\s+[A-Z]|$)")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _ODD_IDS = 0xFFFFFFFF        # employee numbers that are not small whole numbers count down from here
 _BITMAP = 1 << 27            # numbers below this (ESR's have 8 digits) get a bit each: 16 MB at most; larger ones a set

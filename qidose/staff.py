@@ -17,7 +17,7 @@ from qidose.census import Census
 from qidose.config import Config, fold
 from qidose.diagnostics import Diagnostics
 from qidose.errors import InputError, UsageError
-from qidose.rows import ReadAgain, RowReader
+from qidose.rows import TITLES, ReadAgain, RowReader
 from qidose.staff_file import ReadOptions, RowSource, first_rows, open_rows
 
 _HEADER_SEARCH = 30          # rows looked at for the header
@@ -62,9 +62,8 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
             by_index = _find_column(header, by)
             if by_index is None:
                 raise UsageError(_missing(source.name, by, header, f"the --by column {by!r}"))
-        read_columns = [i for i in [*index.values(), by_index] if i is not None]
         reader = RowReader(config, index, by_index, diagnostics, as_of, source, len(header),
-                           split_columns=split_name_columns(source, header_row, read_columns))
+                           split_columns=split_name_columns(source, header_row, index, by_index))
         if not _read_in_ranges(reader, path, jobs, progress, trained or {}):
             reader.read()
     except ReadAgain:   # in one process this time; the progress bar counts the whole file again
@@ -96,7 +95,7 @@ def read(path: str, config: Config, options: ReadOptions = ReadOptions(), by: st
 
 
 # ESR writes a person as "Surname, Title Forename" (and a supervisor or line manager the same way)
-_PERSON = re.compile(r"^[^,]+,\s*(mr|mrs|miss|ms|mx|dr|prof|professor|sir|dame|lady|lord|rev|revd)\b", re.IGNORECASE)
+_PERSON = re.compile(rf"^[^,]+,\s*({'|'.join(TITLES)})\b", re.IGNORECASE)
 
 
 # ... or, in other exports, "Surname, Forename" or "Surname, F": most values of such a column have that shape
@@ -112,9 +111,8 @@ _SURNAME_FIRST = re.compile(r"^[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?, ?[A-Z](?
 # after the consultants and GPs who run them ("Mr Lark Team", "Dr Okonjo Clinic"): those are refused.
 _PLACES = frozenset({"hospital", "hospitals", "hospice", "infirmary", "centre", "center", "house", "wing", "building",
                      "campus", "institute"})
-_TITLES = ("Mr", "Mrs", "Miss", "Ms", "Mx", "Dr", "Prof", "Professor", "Rev", "Revd", "Sir", "Dame")
-_TITLED = re.compile(rf"(?<!\w)(?:{'|'.join(_TITLES)})(?:\.\s*|\s+)([^\W\d_])")
-_TITLED_CAPITALS = re.compile(rf"(?<!\w)(?:{'|'.join(t.upper() for t in _TITLES)})(?:\.\s*|\s+)([^\W\d_])")
+_TITLED = re.compile(rf"(?<!\w)(?:{'|'.join(TITLES)})(?:\.\s*|\s+)([^\W\d_])")
+_TITLED_CAPITALS = re.compile(rf"(?<!\w)(?:{'|'.join(t.upper() for t in TITLES)})(?:\.\s*|\s+)([^\W\d_])")
 
 
 def _titled(label: str) -> bool:
@@ -163,11 +161,12 @@ def _role_at(words: list[str], role: str, i: int) -> bool:
     return len(got) == len(want) and got[:-1] == want[:-1] and got[-1] in (want[-1], want[-1] + "s")
 
 
-def split_name_columns(source: RowSource, header_row: int, read: list[int]) -> tuple[int, ...]:
+def split_name_columns(source: RowSource, header_row: int, index: dict[str, int], by_index: int | None) -> tuple[int, ...]:
     """The columns where an unquoted name can split its row: in a comma-separated file, those most of whose
     values in its first 64 KB are names as ESR writes them ('Surname, Title Forename'), whatever the header
     calls them ('Full Name', 'Line Manager'), with a column qidose reads after them (before them, a split
     moves nothing qidose reads). Both engines and every range use these."""
+    read = [i for i in [*index.values(), by_index] if i is not None]
     if source.sheets or source.delimiter != "," or not source.head or not read:
         return ()
     reader = csv.reader(io.StringIO(source.head.replace("\x00", ""), newline=""))   # as the rows are read: no NULs
@@ -214,11 +213,6 @@ def _choose(by: str | None) -> str:
     """What to do instead: another column (not the refused one: a name can slide into a Directorate column)."""
     others = [c for c in ("Directorate", "Organisation") if fold(c) != fold(by or "")]
     return f"choose a column such as {' or '.join(others)}"
-
-
-def _identifies_people(by: str, never: frozenset[str]) -> bool:
-    """Whether a --by column names people by its header (header_refusal)."""
-    return header_refusal(by, never) is not None
 
 
 def group_cautions(by: str | None, groups: dict, diagnostics: Diagnostics) -> None:

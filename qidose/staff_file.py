@@ -27,7 +27,9 @@ _SNIFF = 65536
 # can be cut into byte ranges at a newline (UTF-16 cannot).
 _BYTE_SAFE = {"utf-8", "utf-8-sig", "cp1252", "latin-1", "iso8859-1", "iso8859-15", "ascii"}
 _EXCEL = (".xlsx", ".xlsm")
-_COMPOUND = bytes.fromhex("d0cf11e0a1b11ae1")   # an encrypted workbook or an .xls (workbook.py says which to do)
+# An OLE2 compound file's first bytes: what Excel saves a workbook with a password to open as (the zip
+# encrypted inside it), and what an old .xls is (workbook.py says what to do with either).
+COMPOUND = bytes.fromhex("d0cf11e0a1b11ae1")
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def open_rows(path: str, options: ReadOptions) -> RowSource:
         raw = open(p, "rb")
     except OSError as e:
         raise InputError(f"{name}: cannot read ({e.strerror})") from None
-    if suffix in _EXCEL or raw.read(8).startswith((b"PK\x03\x04", _COMPOUND)):   # a workbook, whatever its name
+    if suffix in _EXCEL or raw.read(8).startswith((b"PK\x03\x04", COMPOUND)):   # a workbook, whatever its name
         raw.close()
         from qidose.workbook import excel_source
         return excel_source(p, name, options)

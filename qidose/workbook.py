@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterator
 
 from qidose.errors import InputError, QidoseError, UsageError
-from qidose.staff_file import ReadOptions, RowSource
+from qidose.staff_file import COMPOUND, ReadOptions, RowSource
 
 # 10 MB of xlsx is about 90,000 rows; a workbook larger than that is streamed by openpyxl, so memory
 # stays bounded whatever the size (benchmarks/README.md, "Excel workbooks").
@@ -51,15 +51,12 @@ def excel_source(p: Path, name: str, options: ReadOptions) -> RowSource:
 
 # -- errors, alike for both readers ----------------------------------------------------------------
 
-# An OLE2 compound file: what Excel saves a workbook with a password to open as (the zip encrypted inside
-# it), and what an old .xls is. Neither reader opens one; each would say only that it is not a zip file.
-_COMPOUND = bytes.fromhex("d0cf11e0a1b11ae1")
-
-
 def _compound_file(p: Path) -> bool:
+    """Whether the file is an OLE2 compound file (staff_file.COMPOUND): neither reader opens one, and each
+    would say only that it is not a zip file."""
     try:
         with open(p, "rb") as f:
-            return f.read(len(_COMPOUND)) == _COMPOUND
+            return f.read(len(COMPOUND)) == COMPOUND
     except OSError:   # the readers say what is wrong with it
         return False
 
